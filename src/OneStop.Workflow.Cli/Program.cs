@@ -1,0 +1,3 @@
+using OneStop.Workflow.Cli;
+
+return await Cli.RunAsync(args, Console.Out, Console.Error);

@@ -1,0 +1,241 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using OneStop.Workflow.Engine.Bpmn;
+using OneStop.Workflow.Engine.Calendars;
+
+namespace OneStop.Workflow.Engine.Execution;
+
+public sealed class WorkflowEngineOptions
+{
+    public ServiceTaskHandlers Handlers { get; init; } = new();
+
+    /// <summary>Working-day calendars that scenarios name with onestop:calendar.</summary>
+    public CalendarRegistry? Calendars { get; init; }
+
+    /// <summary>Simulation: service tasks without a registered handler complete at once instead of raising an incident.</summary>
+    public bool CompleteUnhandledServiceTasks { get; init; }
+
+    /// <summary>Told about each service task completed without a handler (the simulator prints it).</summary>
+    public Action<ServiceTask>? UnhandledServiceTask { get; init; }
+
+    /// <summary>How often a command is re-run when another command changed the same instance first.</summary>
+    public int MaxConcurrencyRetries { get; init; } = 20;
+
+    /// <summary>Bounds the work of one command so that a model that loops without waiting raises an incident.</summary>
+    public int MaxStepsPerCommand { get; init; } = 10_000;
+}
+
+/// <summary>What the runner of one command needs from the engine.</summary>
+internal sealed class EngineContext(TimeProvider clock, WorkflowEngineOptions options)
+{
+    private readonly ConditionalWeakTable<ProcessDefinition, Reachability> _reachability = new();
+
+    public TimeProvider Clock { get; } = clock;
+    public WorkflowEngineOptions Options { get; } = options;
+
+    public Reachability Reachability(ProcessDefinition process) => _reachability.GetValue(process, _ => new Reachability());
+
+    public WorkingDayCalendar CalendarFor(ProcessDefinition process) =>
+        process.Calendar is { } id && Options.Calendars is { } registry && registry.TryGet(id, out var calendar)
+            ? calendar!
+            : Options.Calendars?.Default ?? WorkingDayCalendar.MondayToFriday(TimeZoneInfo.Utc);
+}
+
+/// <summary>
+/// The scenario engine. Every command (start, complete a task, fire a timer, deliver a message, set variables,
+/// retry an incident) is one transaction: load the instance, run its tokens until each waits, save everything
+/// together with an optimistic version check; a command that lost a race is re-run on the fresh state.
+/// </summary>
+public sealed class WorkflowEngine
+{
+    private readonly IWorkflowStore _store;
+    private readonly EngineContext _context;
+    private readonly ILogger _logger;
+    private readonly ConcurrentDictionary<Guid, ProcessDefinition> _models = new();
+
+    public WorkflowEngine(IWorkflowStore store, TimeProvider clock, WorkflowEngineOptions? options = null, ILogger<WorkflowEngine>? logger = null)
+    {
+        _store = store;
+        _context = new EngineContext(clock, options ?? new WorkflowEngineOptions());
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+    }
+
+    public IWorkflowStore Store => _store;
+
+    public TimeProvider Clock => _context.Clock;
+
+    // ---- Definitions ------------------------------------------------------------------------------
+
+    /// <summary>Validates a BPMN file and stores a new version of each executable process in it (a file identical
+    /// to the latest version deploys nothing new). Throws <see cref="BpmnValidationException"/> with every problem.</summary>
+    public async Task<IReadOnlyList<DeployedDefinition>> DeployAsync(string xml, string? sourceName = null, CancellationToken ct = default)
+    {
+        var document = BpmnModel.Load(xml, sourceName);
+        var processes = document.ExecutableProcesses.ToList();
+        var calendars = _context.Options.Calendars;
+        var problems = processes
+            .Where(p => p.Calendar is { } id && (calendars is null || !calendars.TryGet(id, out _)))
+            .Select(p => new ValidationProblem("process", p.Id, calendars is null
+                ? $"The process names working-day calendar '{p.Calendar}' but no calendars are configured."
+                : $"Unknown working-day calendar '{p.Calendar}'; known calendars: {string.Join(", ", calendars.All.Select(c => c.Id))}.", p.Line))
+            .ToList();
+        if (problems.Count > 0)
+            throw new BpmnValidationException(sourceName, problems);
+
+        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(xml)));
+        var deployed = new List<DeployedDefinition>();
+        foreach (var process in processes)
+        {
+            var definition = await _store.AddDefinitionAsync(
+                new NewDefinition(process.Id, xml, hash, process.Title ?? process.Name, sourceName, Clock.GetUtcNow()), ct);
+            _models.TryAdd(definition.Id, process);
+            deployed.Add(definition);
+            _logger.LogInformation("Deployed {Key} version {Version} from {Source}", definition.Key, definition.Version, sourceName);
+        }
+        return deployed;
+    }
+
+    /// <summary>The executable model of a deployed definition (parsed once, then cached).</summary>
+    public async Task<ProcessDefinition> GetModelAsync(Guid definitionId, CancellationToken ct = default)
+    {
+        if (_models.TryGetValue(definitionId, out var cached))
+            return cached;
+        var definition = await _store.FindDefinitionAsync(definitionId, ct)
+            ?? throw new WorkflowCommandException(CommandError.NotFound, $"No deployed definition has id {definitionId}.");
+        var process = BpmnModel.Load(definition.Xml, definition.SourceName).ExecutableProcesses.Single(p => p.Id == definition.Key);
+        return _models.GetOrAdd(definitionId, process);
+    }
+
+    // ---- Commands ---------------------------------------------------------------------------------
+
+    /// <summary>Starts an instance of the latest (or the given) version of a scenario.</summary>
+    public async Task<ProcessInstance> StartAsync(string key, JsonObject? variables = null, string? businessKey = null,
+        int? version = null, string? actor = null, CancellationToken ct = default)
+    {
+        var definition = await _store.FindDefinitionAsync(key, version, ct)
+            ?? throw new WorkflowCommandException(CommandError.NotFound, version is null
+                ? $"No scenario with key '{key}' is deployed."
+                : $"Scenario '{key}' has no version {version}.");
+        var process = await GetModelAsync(definition.Id, ct);
+        var instance = new ProcessInstance
+        {
+            Id = Guid.NewGuid(),
+            DefinitionId = definition.Id,
+            DefinitionKey = definition.Key,
+            DefinitionVersion = definition.Version,
+            BusinessKey = businessKey,
+            StartedAt = Clock.GetUtcNow(),
+        };
+        var runner = new InstanceRunner(_context, process, instance, actor, ct);
+        runner.Start(variables);
+        await runner.RunAsync();
+        await _store.SaveAsync(runner.Changes, ct);
+        return instance;
+    }
+
+    /// <summary>Completes an open user or manual task, merging <paramref name="variables"/> into the instance.</summary>
+    public async Task<ProcessInstance> CompleteTaskAsync(Guid taskId, JsonObject? variables = null, string? actor = null, CancellationToken ct = default)
+    {
+        var task = await _store.FindTaskAsync(taskId, ct)
+            ?? throw new WorkflowCommandException(CommandError.NotFound, $"No task has id {taskId}.");
+        if (task.Status != TaskState.Open)
+            throw new WorkflowCommandException(CommandError.NotApplicable, $"Task {taskId} ({task.ActivityId}) is already {task.Status.ToString().ToLowerInvariant()}.");
+        return await RunCommandAsync(task.InstanceId, actor, runner => runner.CompleteTask(taskId, variables), ct)
+            ?? throw new WorkflowCommandException(CommandError.NotApplicable, $"Task {taskId} ({task.ActivityId}) is no longer open.");
+    }
+
+    /// <summary>Fires one timer. A timer that already fired or was cancelled is ignored: firing is idempotent.</summary>
+    public async Task<bool> FireTimerAsync(TimerRecord timer, CancellationToken ct = default)
+    {
+        var fired = false;
+        await RunCommandAsync(timer.InstanceId, actor: null, runner => fired = runner.FireTimer(timer.Id), ct);
+        return fired;
+    }
+
+    /// <summary>Fires every timer due by the clock's now, earliest first, including timers that the firings create
+    /// and that are already due. Returns how many fired.</summary>
+    public async Task<int> FireDueTimersAsync(CancellationToken ct = default)
+    {
+        var count = 0;
+        while (true)
+        {
+            var due = await _store.DueTimersAsync(Clock.GetUtcNow(), 100, ct);
+            if (due.Count == 0)
+                return count;
+            var firedNow = 0;
+            foreach (var timer in due)
+            {
+                if (await FireTimerAsync(timer, ct))
+                    firedNow++;
+            }
+            count += firedNow;
+            if (firedNow == 0)
+            {
+                // Rows whose instance no longer holds the timer: nothing to resume, and asking again would loop.
+                _logger.LogWarning("{Count} due timer rows belong to no waiting instance", due.Count);
+                return count;
+            }
+        }
+    }
+
+    /// <summary>Delivers a message to every instance waiting for <paramref name="messageName"/> with that
+    /// correlation key (a catch event, receive task or boundary event). Returns how many received it.</summary>
+    public async Task<int> CorrelateMessageAsync(string messageName, string? correlationKey, JsonObject? variables = null,
+        string? actor = null, CancellationToken ct = default)
+    {
+        var count = 0;
+        foreach (var subscription in await _store.FindSubscriptionsAsync(messageName, correlationKey, ct))
+        {
+            var delivered = false;
+            await RunCommandAsync(subscription.InstanceId, actor, runner => delivered = runner.DeliverMessage(subscription.Id, variables), ct);
+            if (delivered)
+                count++;
+        }
+        return count;
+    }
+
+    public async Task<ProcessInstance> SetVariablesAsync(Guid instanceId, JsonObject variables, string? actor = null, CancellationToken ct = default) =>
+        await RunCommandAsync(instanceId, actor, runner => runner.SetVariables(variables), ct)
+        ?? throw new WorkflowCommandException(CommandError.NotApplicable, $"Instance {instanceId} has ended.");
+
+    /// <summary>Runs the token of an incident again (after the cause was fixed, e.g. a variable set).</summary>
+    public async Task<ProcessInstance> RetryIncidentAsync(Guid instanceId, Guid incidentId, string? actor = null, CancellationToken ct = default) =>
+        await RunCommandAsync(instanceId, actor, runner => runner.RetryIncident(incidentId), ct)
+        ?? throw new WorkflowCommandException(CommandError.NotApplicable, $"Instance {instanceId} has ended.");
+
+    public async Task<ProcessInstance> GetInstanceAsync(Guid instanceId, CancellationToken ct = default) =>
+        await _store.LoadInstanceAsync(instanceId, ct)
+        ?? throw new WorkflowCommandException(CommandError.NotFound, $"No process instance has id {instanceId}.");
+
+    /// <summary>Load, run, save; on a version conflict, again from the fresh state. Returns null when the
+    /// instance has already ended (nothing to do).</summary>
+    private async Task<ProcessInstance?> RunCommandAsync(Guid instanceId, string? actor, Action<InstanceRunner> trigger, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var instance = await GetInstanceAsync(instanceId, ct);
+            if (instance.Status != InstanceStatus.Running)
+                return null;
+            var process = await GetModelAsync(instance.DefinitionId, ct);
+            var runner = new InstanceRunner(_context, process, instance, actor, ct);
+            trigger(runner);
+            if (runner.Changes.History.Count == 0)
+                return instance; // the trigger found nothing to do (a duplicate timer firing): write nothing
+            await runner.RunAsync();
+            try
+            {
+                await _store.SaveAsync(runner.Changes, ct);
+                return instance;
+            }
+            catch (ConcurrencyConflictException) when (attempt < _context.Options.MaxConcurrencyRetries)
+            {
+                _logger.LogDebug("Instance {InstanceId} changed concurrently; re-running the command (attempt {Attempt})", instanceId, attempt + 1);
+            }
+        }
+    }
+}
