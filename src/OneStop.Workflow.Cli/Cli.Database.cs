@@ -101,6 +101,48 @@ public static partial class Cli
         return exit;
     }
 
+    private static async Task<int> LoadAsync(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        var options = Options.Parse(args, valued: ["--config", "--applications", "--calendars"]);
+        var file = options.Single("FILE");
+        if (!File.Exists(file))
+            throw new UsageException($"{file}: no such file.");
+        var applications = 100;
+        if (options.Value("--applications") is { } count && (!int.TryParse(count, out applications) || applications < 1))
+            throw new UsageException($"--applications '{count}' must be a whole number of at least 1.");
+
+        await using var database = await OpenDatabaseAsync(options.Value("--config"), stdout);
+        var engine = new WorkflowEngine(database.Store, TimeProvider.System, new WorkflowEngineOptions
+        {
+            Calendars = FindCalendars(file, options.Value("--calendars")),
+            CompleteUnhandledServiceTasks = true,
+        });
+        string key;
+        try
+        {
+            key = (await engine.DeployAsync(File.ReadAllText(file), Path.GetFileName(file))).Single().Key;
+        }
+        catch (BpmnValidationException ex)
+        {
+            foreach (var problem in ex.Problems)
+                stderr.WriteLine($"  {FormatProblem(file, problem)}");
+            return Invalid;
+        }
+
+        var decision = new System.Text.Json.Nodes.JsonObject { ["decision"] = "approved" };
+        for (var i = 0; i < applications; i++)
+        {
+            var instance = await engine.StartAsync(key, actor: "load");
+            stdout.WriteLine($"committed {instance.Id} {instance.Version}");
+            while (instance.Status == InstanceStatus.Running && instance.Tasks.Count > 0)
+            {
+                instance = await engine.CompleteTaskAsync(instance.Tasks[0].Id, (System.Text.Json.Nodes.JsonObject)decision.DeepClone(), actor: "load");
+                stdout.WriteLine($"committed {instance.Id} {instance.Version}");
+            }
+        }
+        return Ok;
+    }
+
     private static async Task<Database> OpenDatabaseAsync(string? configFile, TextWriter stdout)
     {
         var settings = LoadConfiguration(configFile);

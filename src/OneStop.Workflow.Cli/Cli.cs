@@ -28,6 +28,9 @@ public static partial class Cli
           onestop demo [--workflows DIR] [--config appsettings.json]
               Deploys every shipped scenario into the configured database and files one demo application
               for each, driven by its demo.steps.json.
+          onestop load FILE [--applications N] [--config appsettings.json]
+              Deploys FILE and files N applications (default 100) against the configured database, approving
+              every task; prints one line per committed command. A load and soak tool for a database.
         """;
 
     internal static readonly JsonSerializerOptions JsonOutput = new()
@@ -46,6 +49,7 @@ public static partial class Cli
                 ["simulate", .. var rest] => await SimulateAsync(rest, stdout, stderr),
                 ["deploy", .. var rest] => await DeployAsync(rest, stdout, stderr),
                 ["demo", .. var rest] => await DemoAsync(rest, stdout, stderr),
+                ["load", .. var rest] => await LoadAsync(rest, stdout, stderr),
                 ["--help" or "-h" or "help"] => Help(stdout),
                 _ => UsageError(stderr),
             };
