@@ -59,6 +59,12 @@ public static partial class Cli
             stderr.WriteLine($"onestop: {ex.Message}");
             return Invalid;
         }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException or System.Data.Common.DbException)
+        {
+            // A file that cannot be read or a database that cannot be reached: say what, without a stack trace.
+            stderr.WriteLine($"onestop: {ex.GetType().Name}: {ex.Message}");
+            return Invalid;
+        }
     }
 
     private static int Help(TextWriter stdout)

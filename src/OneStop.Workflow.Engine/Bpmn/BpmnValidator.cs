@@ -171,6 +171,9 @@ internal sealed class BpmnValidator
             case EndEvent when node.Outgoing.Count > 0:
                 Add(node, "has outgoing sequence flows; an end event ends its path.");
                 break;
+            case Gateway when node.Outgoing.Count == 0:
+                Add(node, "has no outgoing sequence flow; a gateway must lead somewhere.");
+                break;
             case BoundaryEvent boundary:
                 ValidateBoundary(boundary, process);
                 break;
@@ -199,6 +202,11 @@ internal sealed class BpmnValidator
         {
             // An unsupported activity (call activity, ...) is refused on its own; naming it twice helps nobody.
             Add(boundary, $"is attached to {boundary.AttachedTo}, which is not an activity; boundary events attach to tasks and sub-processes.");
+        }
+        else if (boundary.AttachedTo is PlainTask or ServiceTask)
+        {
+            // These complete within the command that reaches them, so a timer or message on them could never fire.
+            Add(boundary, $"is attached to {boundary.AttachedTo}, which completes at once and never waits; attach it to a user, manual or receive task or a sub-process.");
         }
 
         if (boundary.Incoming.Count > 0)

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using OneStop.Workflow.Engine.Bpmn;
@@ -50,43 +51,49 @@ internal sealed class InstanceRunner
         _agenda.Enqueue(NewToken(start.Id, scopeId: null));
     }
 
+    /// <summary>Completes an open task. When the task's outgoing conditions cannot be decided with the data given,
+    /// the completion is refused (nothing is written) so that the department can supply what is missing.</summary>
     public void CompleteTask(Guid taskId, JsonObject? variables)
     {
         var task = _instance.Tasks.FirstOrDefault(t => t.Id == taskId)
             ?? throw new WorkflowCommandException(CommandError.NotApplicable, $"Task {taskId} is not open.");
         var token = TokenById(task.TokenId);
+        var node = _process.Node(token.NodeId);
         Merge(variables);
+        if (TryChooseFlows(node, firstMatchOnly: false, out _, out var problem) is false)
+            throw new WorkflowCommandException(CommandError.Invalid, $"Task {taskId} ({node.Id}) cannot be completed: {problem}");
+
         _instance.Tasks.Remove(task);
         WriteTask(task, TaskState.Completed);
         Record("TaskCompleted", task.ActivityId, variables is null ? null : new JsonObject { ["variables"] = variables.DeepClone() });
         ClearWaits(token, TaskState.Cancelled);
         token.Wait = TokenWait.None;
-        Leave(token, _process.Node(token.NodeId));
+        Leave(token, node);
     }
 
     /// <summary>Fires a pending timer. Returns false when the timer is no longer pending (already fired or
-    /// cancelled): a duplicate firing changes nothing.</summary>
+    /// cancelled) or not yet due: a duplicate or early firing changes nothing.</summary>
     public bool FireTimer(Guid timerId)
     {
         var timer = _instance.Timers.FirstOrDefault(t => t.Id == timerId);
-        if (timer is null)
+        if (timer is null || timer.DueAt > _now)
             return false;
         var token = TokenById(timer.TokenId);
         var node = _process.Node(timer.ActivityId);
-        Record("TimerFired", node.Id, new JsonObject { ["dueAt"] = timer.DueAt.ToString("O") });
+        Record("TimerFired", node.Id, new JsonObject { ["dueAt"] = timer.DueAt.ToString("O", CultureInfo.InvariantCulture) });
         RemoveTimer(timer);
 
-        switch (node)
+        if (node is BoundaryEvent boundary)
         {
-            case BoundaryEvent boundary:
-                if (!boundary.CancelActivity && NextCycleDue(boundary, timer) is { } next)
-                    AddTimer(token, boundary.Id, next, timer.Fired + 1);
-                TriggerBoundary(token, boundary);
-                break;
-            default:
-                token.Wait = TokenWait.None;
-                Leave(token, node);
-                break;
+            if (!boundary.CancelActivity)
+                RearmCycle(token, boundary, timer);
+            TriggerBoundary(token, boundary);
+        }
+        else
+        {
+            ClearWaits(token, TaskState.Cancelled);
+            token.Wait = TokenWait.None;
+            Leave(token, node);
         }
         return true;
     }
@@ -111,7 +118,8 @@ internal sealed class InstanceRunner
         }
         else
         {
-            RemoveSubscription(subscription);
+            // The catch event or receive task is done: its own subscription and its boundary events go with it.
+            ClearWaits(token, TaskState.Cancelled);
             token.Wait = TokenWait.None;
             Leave(token, node);
         }
@@ -124,16 +132,22 @@ internal sealed class InstanceRunner
         Record("VariablesSet", null, new JsonObject { ["variables"] = variables.DeepClone() });
     }
 
-    /// <summary>Resolves an incident by running its token again at the element that failed.</summary>
+    /// <summary>Resolves an incident: runs the failed element again, or, when the element had done its work and only
+    /// choosing the way on failed, moves the token on.</summary>
     public void RetryIncident(Guid incidentId)
     {
         var incident = _instance.Incidents.FirstOrDefault(i => i.Id == incidentId)
             ?? throw new WorkflowCommandException(CommandError.NotFound, $"Instance {_instance.Id} has no open incident {incidentId}.");
+        var token = _instance.Tokens.FirstOrDefault(t => t.Id == incident.TokenId);
+        if (token is null || token.Wait != TokenWait.Incident || token.NodeId != incident.ElementId)
+            throw new WorkflowCommandException(CommandError.NotApplicable, $"Incident {incidentId} at '{incident.ElementId}' no longer applies.");
         _instance.Incidents.Remove(incident);
-        var token = TokenById(incident.TokenId);
         token.Wait = TokenWait.None;
         Record("IncidentRetried", incident.ElementId, null);
-        _agenda.Enqueue(token);
+        if (incident.OnLeave)
+            Leave(token, _process.Node(token.NodeId));
+        else
+            _agenda.Enqueue(token);
     }
 
     // ---- The run loop -----------------------------------------------------------------------------
@@ -184,10 +198,10 @@ internal sealed class InstanceRunner
                 break;
 
             case ReceiveTask receive:
-                if (Subscribe(token, receive.Id, receive.MessageName!, receive.CorrelationKey))
+                if (PrepareWaits(token, receive, Subscription(receive, receive.MessageName!, receive.CorrelationKey)) is { } receiveWaits)
                 {
+                    Arm(token, receiveWaits);
                     token.Wait = TokenWait.Message;
-                    CreateBoundaryEvents(token, receive);
                 }
                 break;
 
@@ -196,20 +210,33 @@ internal sealed class InstanceRunner
                 break;
 
             case SubProcess sub:
-                token.Wait = TokenWait.SubProcess;
-                var scope = new ScopeInstance { Id = Guid.NewGuid(), SubProcessId = sub.Id, ParentTokenId = token.Id };
-                _instance.Scopes.Add(scope);
-                CreateBoundaryEvents(token, sub);
-                var start = sub.FlowNodes.OfType<StartEvent>().Single(s => s.EventDefinitions.Count == 0);
-                _agenda.Enqueue(NewToken(start.Id, scope.Id));
+                if (PrepareWaits(token, sub, own: null) is { } subWaits)
+                {
+                    token.Wait = TokenWait.SubProcess;
+                    var scope = new ScopeInstance { Id = Guid.NewGuid(), SubProcessId = sub.Id, ParentTokenId = token.Id };
+                    _instance.Scopes.Add(scope);
+                    Arm(token, subWaits);
+                    var start = sub.FlowNodes.OfType<StartEvent>().Single(s => s.EventDefinitions.Count == 0);
+                    _agenda.Enqueue(NewToken(start.Id, scope.Id));
+                }
                 break;
 
             case IntermediateCatchEvent catchEvent:
-                WaitAtCatchEvent(token, catchEvent);
+                var own = catchEvent.Definition switch
+                {
+                    TimerEventDefinition timer => Timer(catchEvent, timer),
+                    MessageEventDefinition message => Subscription(catchEvent, message.MessageName!, message.CorrelationKey),
+                    _ => PendingWait.Failed($"intermediateCatchEvent '{catchEvent.Id}' has no timer or message definition."),
+                };
+                if (PrepareWaits(token, catchEvent, own) is { } catchWaits)
+                {
+                    Arm(token, catchWaits);
+                    token.Wait = own.IsTimer ? TokenWait.Timer : TokenWait.Message;
+                }
                 break;
 
             case ExclusiveGateway exclusive:
-                if (SelectFlows(token, exclusive, firstMatchOnly: true) is { } chosen)
+                if (SelectFlows(token, exclusive, firstMatchOnly: true, leaving: false) is { } chosen)
                 {
                     Completed(exclusive);
                     Move(token, chosen);
@@ -237,6 +264,8 @@ internal sealed class InstanceRunner
 
     private void OpenTask(Token token, FlowNode node, string? department, string? formRef, TimeLimit? limit)
     {
+        if (PrepareWaits(token, node, own: null) is not { } waits)
+            return;
         var task = new TaskItem
         {
             Id = Guid.NewGuid(),
@@ -255,9 +284,9 @@ internal sealed class InstanceRunner
         {
             ["taskId"] = task.Id.ToString(),
             ["department"] = department,
-            ["dueAt"] = task.DueAt?.ToString("O"),
+            ["dueAt"] = task.DueAt?.ToString("O", CultureInfo.InvariantCulture),
         });
-        CreateBoundaryEvents(token, node);
+        Arm(token, waits);
     }
 
     /// <summary>A time limit counted from now on the scenario's calendar, expressed in the calendar's time zone.</summary>
@@ -282,58 +311,143 @@ internal sealed class InstanceRunner
             return;
         }
 
+        // Every attempt of one run (after a conflict, after an incident) carries the same key; the next run a new one.
+        var run = _instance.ActivityRuns.GetValueOrDefault(service.Id) + 1;
         JsonObject? result;
         try
         {
             var context = new ServiceTaskContext(
-                _instance.Id, service.Id, service.HandlerType!, $"{_instance.Id:N}:{token.Id:N}:{_instance.HistoryCount}",
+                _instance.Id, service.Id, service.HandlerType!, $"{_instance.Id:N}:{service.Id}:{run}",
                 (JsonObject)_instance.Variables.DeepClone(), _now);
             result = await handler!.ExecuteAsync(context, _ct);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex) when (ex is not OperationCanceledException || !_ct.IsCancellationRequested)
         {
             RaiseIncident(token, $"Service task handler '{service.HandlerType}' failed: {ex.Message}");
             return;
         }
+        _instance.ActivityRuns[service.Id] = run;
         Merge(result);
         Leave(token, service);
     }
 
-    private void WaitAtCatchEvent(Token token, IntermediateCatchEvent node)
+    // ---- Waits: timers and message subscriptions, the node's own and its boundary events' -----------
+
+    /// <summary>A timer or subscription resolved but not yet armed, or the reason it cannot be.</summary>
+    private sealed record PendingWait(string ActivityId, bool IsTimer, DateTimeOffset Due, string? ResolvedText,
+        string? MessageName, string? CorrelationKey, string? Error)
     {
-        switch (node.Definition)
+        public static PendingWait Failed(string error) => new("", false, default, null, null, null, error);
+    }
+
+    /// <summary>Resolves every wait a node needs (its own, and those of its boundary events) before registering any,
+    /// so that a timer or key that cannot be evaluated raises an incident and leaves nothing half-registered.
+    /// Returns null when an incident was raised.</summary>
+    private List<PendingWait>? PrepareWaits(Token token, FlowNode node, PendingWait? own)
+    {
+        var waits = new List<PendingWait>();
+        if (own is not null)
+            waits.Add(own);
+        foreach (var boundary in node.BoundaryEvents)
         {
-            case TimerEventDefinition timer:
-                if (FirstDue(token, node, timer) is { } due)
-                {
-                    AddTimer(token, node.Id, due, fired: 0);
-                    token.Wait = TokenWait.Timer;
-                }
-                break;
-            case MessageEventDefinition message:
-                if (Subscribe(token, node.Id, message.MessageName!, message.CorrelationKey))
-                    token.Wait = TokenWait.Message;
-                break;
-            default:
-                RaiseIncident(token, $"intermediateCatchEvent '{node.Id}' has no timer or message definition.");
-                break;
+            waits.Add(boundary.Definition switch
+            {
+                TimerEventDefinition timer => Timer(boundary, timer),
+                MessageEventDefinition message => Subscription(boundary, message.MessageName!, message.CorrelationKey),
+                _ => PendingWait.Failed($"boundaryEvent '{boundary.Id}' has no timer or message definition."),
+            });
+        }
+        if (waits.FirstOrDefault(w => w.Error is not null) is { } failed)
+        {
+            RaiseIncident(token, failed.Error!);
+            return null;
+        }
+        return waits;
+    }
+
+    private void Arm(Token token, List<PendingWait> waits)
+    {
+        foreach (var wait in waits)
+        {
+            if (wait.IsTimer)
+                AddTimer(token, wait.ActivityId, wait.Due, fired: 0, wait.ResolvedText);
+            else
+                AddSubscription(token, wait.ActivityId, wait.MessageName!, wait.CorrelationKey);
         }
     }
 
-    private void CreateBoundaryEvents(Token token, FlowNode activity)
+    private PendingWait Timer(FlowNode node, TimerEventDefinition timer)
     {
-        foreach (var boundary in activity.BoundaryEvents)
+        if (ResolveSpec(node, timer, resolvedText: null) is not { } resolved)
+            return PendingWait.Failed($"The timer of {node.ElementType} '{node.Id}' has no definition.");
+        if (resolved.Error is not null)
+            return PendingWait.Failed(resolved.Error);
+        return new PendingWait(node.Id, true, resolved.Spec!.FirstDue(_now), resolved.Text, null, null, null);
+    }
+
+    /// <summary>The timer's specification: parsed at deploy, or for an expression timer evaluated now (or taken from
+    /// the text it resolved to when it was first armed).</summary>
+    private (TimerSpec? Spec, string? Text, string? Error)? ResolveSpec(FlowNode node, TimerEventDefinition timer, string? resolvedText)
+    {
+        if (timer.Spec is { } parsed)
+            return (parsed, null, null);
+        if (timer.Expression is not { } expression || timer.Kind is not { } kind)
+            return null;
+        var text = resolvedText;
+        if (text is null)
         {
-            switch (boundary.Definition)
+            try
             {
-                case TimerEventDefinition timer when FirstDue(token, boundary, timer) is { } due:
-                    AddTimer(token, boundary.Id, due, fired: 0);
-                    break;
-                case MessageEventDefinition message:
-                    Subscribe(token, boundary.Id, message.MessageName!, message.CorrelationKey);
-                    break;
+                text = expression.Evaluate(VariableResolver.From(_instance.Variables))?.ToString();
+            }
+            catch (ExpressionEvaluationException ex)
+            {
+                return (null, null, $"The timer of {node.ElementType} '{node.Id}' cannot be evaluated: {ex.Message}");
             }
         }
+        string? error = null;
+        return text is not null && TimerSpec.TryParse(kind, text, out var spec, out error)
+            ? (spec, text, null)
+            : (null, null, $"The timer of {node.ElementType} '{node.Id}' evaluated to '{text}', which is not a valid ISO 8601 " +
+                           $"{kind.ToString().ToLowerInvariant()}{(error is null ? "" : $": {error}")}.");
+    }
+
+    private PendingWait Subscription(FlowNode node, string messageName, Expression? correlationKey)
+    {
+        if (correlationKey is null)
+            return new PendingWait(node.Id, false, default, null, messageName, _instance.BusinessKey, null);
+        try
+        {
+            var key = correlationKey.Evaluate(VariableResolver.From(_instance.Variables)) switch
+            {
+                null => null,
+                JsonNode value => value.ToJsonString(),
+                var value => Convert.ToString(value, CultureInfo.InvariantCulture),
+            };
+            return new PendingWait(node.Id, false, default, null, messageName, key, null);
+        }
+        catch (ExpressionEvaluationException ex)
+        {
+            return PendingWait.Failed($"The correlation key of {node.ElementType} '{node.Id}' cannot be evaluated: {ex.Message}");
+        }
+    }
+
+    /// <summary>Re-arms a non-interrupting cycle timer. Repetitions missed while no node ran are skipped (and count
+    /// against R<i>n</i>): after an outage the timer fires once, not once per missed repetition.</summary>
+    private void RearmCycle(Token token, BoundaryEvent boundary, TimerItem fired)
+    {
+        if (boundary.Definition is not TimerEventDefinition { Kind: TimerKind.Cycle } definition ||
+            ResolveSpec(boundary, definition, fired.ResolvedText) is not { Spec: { } spec })
+            return;
+        var count = fired.Fired + 1;
+        var next = spec.NextDue(fired.DueAt, count);
+        while (next is { } due && due <= _now)
+        {
+            count++;
+            next = spec.NextDue(due, count);
+        }
+        if (next is { } nextDue)
+            AddTimer(token, boundary.Id, nextDue, count, fired.ResolvedText);
     }
 
     private void TriggerBoundary(Token activityToken, BoundaryEvent boundary)
@@ -384,7 +498,7 @@ internal sealed class InstanceRunner
 
     private void ForkInclusive(Token token, InclusiveGateway gateway)
     {
-        if (SelectFlows(token, gateway, firstMatchOnly: false) is { } chosen)
+        if (SelectFlows(token, gateway, firstMatchOnly: false, leaving: false) is { } chosen)
         {
             Completed(gateway);
             Move(token, chosen);
@@ -419,9 +533,23 @@ internal sealed class InstanceRunner
 
     /// <summary>Chooses the outgoing flows of a gateway or activity: the conditions in document order, then the
     /// default flow. Raises an incident naming the element and returns null when no flow can be taken.</summary>
-    private List<SequenceFlow>? SelectFlows(Token token, FlowNode node, bool firstMatchOnly)
+    private List<SequenceFlow>? SelectFlows(Token token, FlowNode node, bool firstMatchOnly, bool leaving)
     {
-        var chosen = new List<SequenceFlow>();
+        if (TryChooseFlows(node, firstMatchOnly, out var chosen, out var problem))
+            return chosen;
+        RaiseIncident(token, problem!, leaving);
+        return null;
+    }
+
+    private bool TryChooseFlows(FlowNode node, bool firstMatchOnly, out List<SequenceFlow> chosen, out string? problem)
+    {
+        chosen = [];
+        problem = null;
+        if (node is not Gateway && node.Outgoing.All(f => f.Condition is null) && node.DefaultFlow is null)
+        {
+            chosen.AddRange(node.Outgoing); // uncontrolled flow: every outgoing flow is taken
+            return true;
+        }
         var variables = VariableResolver.From(_instance.Variables);
         foreach (var flow in node.Outgoing)
         {
@@ -434,8 +562,8 @@ internal sealed class InstanceRunner
             }
             catch (ExpressionEvaluationException ex)
             {
-                RaiseIncident(token, $"The condition of sequenceFlow '{flow.Id}' ({flow.ConditionText}) cannot be evaluated: {ex.Message}");
-                return null;
+                problem = $"The condition of sequenceFlow '{flow.Id}' ({flow.ConditionText}) cannot be evaluated: {ex.Message}";
+                return false;
             }
             if (!taken)
                 continue;
@@ -447,10 +575,10 @@ internal sealed class InstanceRunner
             chosen.Add(fallback);
         if (chosen.Count == 0)
         {
-            RaiseIncident(token, $"No outgoing flow of {node.ElementType} '{node.Id}' has a true condition and there is no default flow.");
-            return null;
+            problem = $"No outgoing flow of {node.ElementType} '{node.Id}' has a true condition and there is no default flow.";
+            return false;
         }
-        return chosen;
+        return true;
     }
 
     // ---- Token movement ---------------------------------------------------------------------------
@@ -465,10 +593,7 @@ internal sealed class InstanceRunner
             EndToken(token);
             return;
         }
-        List<SequenceFlow>? flows = node.Outgoing.Any(f => f.Condition is not null) || node.DefaultFlow is not null
-            ? SelectFlows(token, node, firstMatchOnly: false)
-            : node.Outgoing;
-        if (flows is null)
+        if (SelectFlows(token, node, firstMatchOnly: false, leaving: true) is not { } flows)
             return;
         Completed(node);
         Move(token, flows);
@@ -506,6 +631,7 @@ internal sealed class InstanceRunner
     private void EndToken(Token token)
     {
         _instance.Tokens.Remove(token);
+        _instance.Incidents.RemoveAll(i => i.TokenId == token.Id);
         CompleteScopeIfEmpty(token.ScopeId);
     }
 
@@ -555,7 +681,6 @@ internal sealed class InstanceRunner
         if (token.Wait is TokenWait.Task or TokenWait.SubProcess or TokenWait.Message or TokenWait.Timer)
             Record("ActivityCancelled", token.NodeId, null);
         ClearWaits(token, TaskState.Cancelled);
-        _instance.Incidents.RemoveAll(i => i.TokenId == token.Id);
         if (token.Wait == TokenWait.SubProcess && _instance.Scopes.FirstOrDefault(s => s.ParentTokenId == token.Id) is { } scope)
         {
             foreach (var child in _instance.Tokens.Where(t => t.ScopeId == scope.Id).ToList())
@@ -567,7 +692,7 @@ internal sealed class InstanceRunner
             _instance.Tokens.Remove(token);
     }
 
-    /// <summary>Removes the open task, timers and subscriptions held by a token.</summary>
+    /// <summary>Removes the open task, timers, subscriptions and incidents held by a token.</summary>
     private void ClearWaits(Token token, TaskState endTasksAs)
     {
         foreach (var task in _instance.Tasks.Where(t => t.TokenId == token.Id).ToList())
@@ -579,55 +704,20 @@ internal sealed class InstanceRunner
             RemoveTimer(timer);
         foreach (var subscription in _instance.Subscriptions.Where(s => s.TokenId == token.Id).ToList())
             RemoveSubscription(subscription);
+        _instance.Incidents.RemoveAll(i => i.TokenId == token.Id);
     }
 
-    private void RaiseIncident(Token token, string message)
+    private void RaiseIncident(Token token, string message, bool onLeave = false)
     {
         token.Wait = TokenWait.Incident;
-        var incident = new Incident { Id = Guid.NewGuid(), TokenId = token.Id, ElementId = token.NodeId, Message = message, At = _now };
+        var incident = new Incident { Id = Guid.NewGuid(), TokenId = token.Id, ElementId = token.NodeId, Message = message, At = _now, OnLeave = onLeave };
         _instance.Incidents.Add(incident);
         Record("IncidentRaised", token.NodeId, new JsonObject { ["incidentId"] = incident.Id.ToString(), ["message"] = message });
     }
 
-    // ---- Timers and subscriptions -----------------------------------------------------------------
-
-    private DateTimeOffset? FirstDue(Token token, FlowNode node, TimerEventDefinition timer)
+    private void AddTimer(Token token, string activityId, DateTimeOffset due, int fired, string? resolvedText)
     {
-        var spec = timer.Spec;
-        if (spec is null && timer.Expression is { } expression)
-        {
-            string? text;
-            try
-            {
-                text = expression.Evaluate(VariableResolver.From(_instance.Variables))?.ToString();
-            }
-            catch (ExpressionEvaluationException ex)
-            {
-                RaiseIncident(token, $"The timer of {node.ElementType} '{node.Id}' cannot be evaluated: {ex.Message}");
-                return null;
-            }
-            if (text is null || timer.Kind is not { } kind || !TimerSpec.TryParse(kind, text, out spec, out var error))
-            {
-                RaiseIncident(token, $"The timer of {node.ElementType} '{node.Id}' evaluated to '{text}', which is not a valid ISO 8601 {timer.Kind?.ToString().ToLowerInvariant()}.");
-                return null;
-            }
-        }
-        if (spec is null)
-        {
-            RaiseIncident(token, $"The timer of {node.ElementType} '{node.Id}' has no definition.");
-            return null;
-        }
-        return spec.FirstDue(_now);
-    }
-
-    private static DateTimeOffset? NextCycleDue(BoundaryEvent boundary, TimerItem fired) =>
-        boundary.Definition is TimerEventDefinition { Spec: { Kind: TimerKind.Cycle } spec }
-            ? spec.NextDue(fired.DueAt, fired.Fired + 1)
-            : null;
-
-    private void AddTimer(Token token, string activityId, DateTimeOffset due, int fired)
-    {
-        var timer = new TimerItem { Id = Guid.NewGuid(), TokenId = token.Id, ActivityId = activityId, DueAt = due, Fired = fired };
+        var timer = new TimerItem { Id = Guid.NewGuid(), TokenId = token.Id, ActivityId = activityId, DueAt = due, Fired = fired, ResolvedText = resolvedText };
         _instance.Timers.Add(timer);
         _addedTimers.Add(timer.Id);
         Changes.AddedTimers.Add(new TimerRecord(timer.Id, _instance.Id, activityId, due));
@@ -642,30 +732,12 @@ internal sealed class InstanceRunner
             Changes.RemovedTimers.Add(timer.Id);
     }
 
-    private bool Subscribe(Token token, string activityId, string messageName, Expression? correlationKey)
+    private void AddSubscription(Token token, string activityId, string messageName, string? key)
     {
-        string? key;
-        try
-        {
-            key = correlationKey is null
-                ? _instance.BusinessKey
-                : correlationKey.Evaluate(VariableResolver.From(_instance.Variables)) switch
-                {
-                    null => null,
-                    JsonNode node => node.ToJsonString(),
-                    var value => Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture),
-                };
-        }
-        catch (ExpressionEvaluationException ex)
-        {
-            RaiseIncident(token, $"The correlation key of '{activityId}' cannot be evaluated: {ex.Message}");
-            return false;
-        }
         var subscription = new SubscriptionItem { Id = Guid.NewGuid(), TokenId = token.Id, ActivityId = activityId, MessageName = messageName, CorrelationKey = key };
         _instance.Subscriptions.Add(subscription);
         _addedSubscriptions.Add(subscription.Id);
         Changes.AddedSubscriptions.Add(new SubscriptionRecord(subscription.Id, _instance.Id, activityId, messageName, key));
-        return true;
     }
 
     private void RemoveSubscription(SubscriptionItem subscription)

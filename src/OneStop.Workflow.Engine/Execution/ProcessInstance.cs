@@ -34,6 +34,10 @@ public sealed class ProcessInstance
     public List<SubscriptionItem> Subscriptions { get; set; } = [];
     public List<Incident> Incidents { get; set; } = [];
 
+    /// <summary>How many times each service task has completed: with the instance id, it makes the idempotency key
+    /// that a handler gets, the same for every attempt of one run (conflict retries, incident retries).</summary>
+    public Dictionary<string, int> ActivityRuns { get; set; } = new(StringComparer.Ordinal);
+
     /// <summary>Number of history entries written so far; the next entry's sequence number.</summary>
     public int HistoryCount { get; set; }
 
@@ -87,6 +91,9 @@ public sealed class TimerItem
 
     /// <summary>How many times a cycle timer has fired so far.</summary>
     public int Fired { get; set; }
+
+    /// <summary>The timer text an expression resolved to when the timer was armed; a cycle re-arms from it.</summary>
+    public string? ResolvedText { get; init; }
 }
 
 public sealed class SubscriptionItem
@@ -107,4 +114,8 @@ public sealed class Incident
     public required string ElementId { get; init; }
     public required string Message { get; init; }
     public required DateTimeOffset At { get; init; }
+
+    /// <summary>True when the element had already done its work and choosing the way on failed: a retry moves the
+    /// token on instead of running the element (a department's decision, a handler's call) again.</summary>
+    public bool OnLeave { get; init; }
 }

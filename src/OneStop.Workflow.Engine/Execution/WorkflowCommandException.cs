@@ -10,6 +10,9 @@ public enum CommandError
 
     /// <summary>The input of the command is wrong (unknown calendar, bad variables).</summary>
     Invalid,
+
+    /// <summary>Others kept changing the same application while the command ran; trying again later will work.</summary>
+    Conflict,
 }
 
 /// <summary>A command that cannot apply, with a message a user can act on. Nothing was written.</summary>

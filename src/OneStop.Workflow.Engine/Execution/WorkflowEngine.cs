@@ -144,9 +144,20 @@ public sealed class WorkflowEngine
         var task = await _store.FindTaskAsync(taskId, ct)
             ?? throw new WorkflowCommandException(CommandError.NotFound, $"No task has id {taskId}.");
         if (task.Status != TaskState.Open)
-            throw new WorkflowCommandException(CommandError.NotApplicable, $"Task {taskId} ({task.ActivityId}) is already {task.Status.ToString().ToLowerInvariant()}.");
+            throw new WorkflowCommandException(CommandError.NotApplicable, await WhyNotOpenAsync(task, ct));
         return await RunCommandAsync(task.InstanceId, actor, runner => runner.CompleteTask(taskId, variables), ct)
             ?? throw new WorkflowCommandException(CommandError.NotApplicable, $"Task {taskId} ({task.ActivityId}) is no longer open.");
+    }
+
+    private async Task<string> WhyNotOpenAsync(TaskRecord task, CancellationToken ct)
+    {
+        var what = $"Task {task.Id} ({task.ActivityId})";
+        if (task.Status == TaskState.Completed)
+            return $"{what} was already completed{(task.EndedBy is null ? "" : $" by {task.EndedBy}")} at {task.EndedAt:O}.";
+        var instance = await _store.LoadInstanceAsync(task.InstanceId, ct);
+        return instance?.Status == InstanceStatus.Terminated
+            ? $"{what} was cancelled: the application was terminated at {instance.EndedAt:O}."
+            : $"{what} was cancelled at {task.EndedAt:O}: a deadline or message interrupted it, or its part of the process ended.";
     }
 
     /// <summary>Fires one timer. A timer that already fired or was cancelled is ignored: firing is idempotent.</summary>
@@ -167,29 +178,60 @@ public sealed class WorkflowEngine
             var due = await _store.DueTimersAsync(Clock.GetUtcNow(), 100, ct);
             if (due.Count == 0)
                 return count;
-            var firedNow = 0;
+            var progressed = false;
             foreach (var timer in due)
             {
                 if (await FireTimerAsync(timer, ct))
-                    firedNow++;
+                {
+                    count++;
+                    progressed = true;
+                }
+                else
+                {
+                    progressed |= await ConsumeStaleTimerAsync(timer, ct);
+                }
             }
-            count += firedNow;
-            if (firedNow == 0)
-            {
-                // Rows whose instance no longer holds the timer: nothing to resume, and asking again would loop.
-                _logger.LogWarning("{Count} due timer rows belong to no waiting instance", due.Count);
-                return count;
-            }
+            if (!progressed)
+                return count; // another node is firing the same timers right now
         }
     }
 
-    /// <summary>Delivers a message to every instance waiting for <paramref name="messageName"/> with that
-    /// correlation key (a catch event, receive task or boundary event). Returns how many received it.</summary>
-    public async Task<int> CorrelateMessageAsync(string messageName, string? correlationKey, JsonObject? variables = null,
-        string? actor = null, CancellationToken ct = default)
+    /// <summary>A due timer row that no running instance holds (its instance ended, or the row outlived its timer)
+    /// wakes nothing: remove it so that it does not stand before later timers. Returns true when it was removed.</summary>
+    private async Task<bool> ConsumeStaleTimerAsync(TimerRecord timer, CancellationToken ct)
     {
+        var instance = await _store.LoadInstanceAsync(timer.InstanceId, ct);
+        if (instance is null || (instance.Status == InstanceStatus.Running && instance.Timers.Any(t => t.Id == timer.Id)))
+            return false;
+        var changes = new InstanceChanges { Instance = instance, ExpectedVersion = instance.Version };
+        changes.RemovedTimers.Add(timer.Id);
+        try
+        {
+            await _store.SaveAsync(changes, ct);
+            _logger.LogWarning("Removed timer {TimerId} of instance {InstanceId}: nothing waits for it", timer.Id, timer.InstanceId);
+            return true;
+        }
+        catch (ConcurrencyConflictException)
+        {
+            return false; // the instance moved on; the next round looks again
+        }
+    }
+
+    /// <summary>Delivers a message to the instance waiting for <paramref name="messageName"/> with that correlation key
+    /// (at a catch event, receive task or boundary event). When several instances wait, the message is refused unless
+    /// <paramref name="all"/> is set: a message meant for one application must not complete others.
+    /// Returns how many subscriptions received it.</summary>
+    public async Task<int> CorrelateMessageAsync(string messageName, string? correlationKey, JsonObject? variables = null,
+        string? actor = null, bool all = false, CancellationToken ct = default)
+    {
+        var subscriptions = await _store.FindSubscriptionsAsync(messageName, correlationKey, ct);
+        var instances = subscriptions.Select(s => s.InstanceId).Distinct().Count();
+        if (instances > 1 && !all)
+            throw new WorkflowCommandException(CommandError.Invalid,
+                $"{instances} applications wait for message '{messageName}'" +
+                (correlationKey is null ? " without a correlation key; give the key of the one it is for." : $" with key '{correlationKey}'; the key must name one."));
         var count = 0;
-        foreach (var subscription in await _store.FindSubscriptionsAsync(messageName, correlationKey, ct))
+        foreach (var subscription in subscriptions)
         {
             var delivered = false;
             await RunCommandAsync(subscription.InstanceId, actor, runner => delivered = runner.DeliverMessage(subscription.Id, variables), ct);
@@ -232,9 +274,14 @@ public sealed class WorkflowEngine
                 await _store.SaveAsync(runner.Changes, ct);
                 return instance;
             }
-            catch (ConcurrencyConflictException) when (attempt < _context.Options.MaxConcurrencyRetries)
+            catch (ConcurrencyConflictException)
             {
+                if (attempt >= _context.Options.MaxConcurrencyRetries)
+                    throw new WorkflowCommandException(CommandError.Conflict,
+                        $"Application {instanceId} was changed by others {attempt} times while this command ran; try again.");
                 _logger.LogDebug("Instance {InstanceId} changed concurrently; re-running the command (attempt {Attempt})", instanceId, attempt + 1);
+                // A short random pause keeps commands racing on one instance from colliding again in step.
+                await Task.Delay(Random.Shared.Next(1, 4 * attempt), ct);
             }
         }
     }

@@ -131,7 +131,7 @@ public sealed class Simulator(WorkflowEngineOptions options, IWorkflowStore? sto
                     await engine.CompleteTaskAsync(task.Id, complete.Variables, actor: "simulation", ct: ct);
                     break;
                 case AdvanceStep advance:
-                    await AdvanceAsync(engine, clock, advance.By.AddTo(clock.GetUtcNow()), ct);
+                    await AdvanceAsync(engine, clock, instance.Id, advance.By.AddTo(clock.GetUtcNow()), ct);
                     break;
                 case MessageStep message:
                     if (await engine.CorrelateMessageAsync(message.Name, message.Key, message.Variables, actor: "simulation", ct: ct) == 0)
@@ -162,15 +162,17 @@ public sealed class Simulator(WorkflowEngineOptions options, IWorkflowStore? sto
         _ => "running",
     };
 
-    /// <summary>Moves the clock to each due timer in turn, so that what a firing creates is stamped with the
-    /// moment it fired, then to the target.</summary>
-    private static async Task AdvanceAsync(WorkflowEngine engine, VirtualClock clock, DateTimeOffset target, CancellationToken ct)
+    /// <summary>Moves the clock to each due timer of this instance in turn, so that what a firing creates is stamped
+    /// with the moment it fired, then to the target. Other instances in a shared store are left alone.</summary>
+    private static async Task AdvanceAsync(WorkflowEngine engine, VirtualClock clock, Guid instanceId, DateTimeOffset target, CancellationToken ct)
     {
-        while (await engine.Store.NextTimerAsync(ct) is { } next && next.DueAt <= target)
+        while ((await engine.GetInstanceAsync(instanceId, ct)) is { Status: InstanceStatus.Running } instance &&
+               instance.Timers.MinBy(t => t.DueAt) is { } next && next.DueAt <= target)
         {
             if (next.DueAt > clock.GetUtcNow())
                 clock.MoveTo(next.DueAt);
-            await engine.FireDueTimersAsync(ct);
+            if (!await engine.FireTimerAsync(new TimerRecord(next.Id, instanceId, next.ActivityId, next.DueAt), ct))
+                break;
         }
         clock.MoveTo(target);
     }

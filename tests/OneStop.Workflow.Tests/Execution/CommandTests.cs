@@ -64,6 +64,34 @@ public sealed class CommandTests
         Assert.Empty(await h.Store.ListLatestDefinitionsAsync());
     }
 
+    [Theory]
+    [InlineData("serviceTask", "onestop:type=\"lookup\"")]
+    [InlineData("task", "")]
+    public async Task Deploy_BoundaryEventOnATaskThatNeverWaits_IsRefused(string taskType, string attributes)
+    {
+        var model = Process($"""
+            <startEvent id="start" /><{taskType} id="work" {attributes} /><endEvent id="end" /><userTask id="late" />
+            <boundaryEvent id="deadline" attachedToRef="work"><timerEventDefinition><timeDuration>P1D</timeDuration></timerEventDefinition></boundaryEvent>
+            {Flow("f1", "start", "work")}{Flow("f2", "work", "end")}{Flow("f3", "deadline", "late")}
+            """);
+
+        var error = await Assert.ThrowsAsync<BpmnValidationException>(() => new EngineHarness().Engine.DeployAsync(model));
+
+        var problem = Assert.Single(error.Problems);
+        Assert.Equal(("boundaryEvent", "deadline"), (problem.ElementType, problem.ElementId));
+        Assert.Contains("never waits", problem.Message);
+    }
+
+    [Fact]
+    public async Task Deploy_GatewayWithoutOutgoingFlow_IsRefused()
+    {
+        var model = Process($"""<startEvent id="start" /><exclusiveGateway id="gw" />{Flow("f1", "start", "gw")}""");
+
+        var error = await Assert.ThrowsAsync<BpmnValidationException>(() => new EngineHarness().Engine.DeployAsync(model));
+
+        Assert.Contains(error.Problems, p => p.ElementId == "gw" && p.Message.Contains("no outgoing", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task Start_UnknownScenario_SaysWhichKey()
     {

@@ -63,7 +63,8 @@ internal sealed class EngineHarness
         {
             if (next.DueAt > Clock.GetUtcNow())
                 Clock.MoveTo(next.DueAt);
-            await Engine.FireDueTimersAsync();
+            if (await Engine.FireDueTimersAsync() == 0 && (await Store.NextTimerAsync())?.Id == next.Id)
+                throw new InvalidOperationException($"Timer {next.Id} is due but neither fires nor goes away.");
         }
         Clock.MoveTo(target);
         return await RefreshAsync();
