@@ -22,6 +22,13 @@ if ! compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || ! compgen -G '/
   fi
 fi
 
+# ---- Fonts for the outcome bundle PDFs (Latin and CJK) ----
+if [ ! -f /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc ] || [ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]; then
+  echo "== Installing fonts for the outcome bundle"
+  as_root apt-get update -q
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q fonts-dejavu-core fonts-wqy-zenhei
+fi
+
 results="$(mktemp -d)"
 trap 'rm -rf "$results"' EXIT
 passed=0

@@ -31,6 +31,9 @@ public static partial class Cli
           onestop load FILE [--applications N] [--config appsettings.json]
               Deploys FILE and files N applications (default 100) against the configured database, approving
               every task; prints one line per committed command. A load and soak tool for a database.
+          onestop verify BUNDLE.zip --key KEY
+              Checks an outcome bundle's e-seal against the public key KEY (PEM or JWK file). Exit 0 and
+              "valid: ..." when every byte is as sealed; otherwise 1, printing every problem.
         """;
 
     internal static readonly JsonSerializerOptions JsonOutput = new()
@@ -50,6 +53,7 @@ public static partial class Cli
                 ["deploy", .. var rest] => await DeployAsync(rest, stdout, stderr),
                 ["demo", .. var rest] => await DemoAsync(rest, stdout, stderr),
                 ["load", .. var rest] => await LoadAsync(rest, stdout, stderr),
+                ["verify", .. var rest] => await VerifyAsync(rest, stdout, stderr),
                 ["--help" or "-h" or "help"] => Help(stdout),
                 _ => UsageError(stderr),
             };
