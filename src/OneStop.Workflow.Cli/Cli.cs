@@ -31,6 +31,10 @@ public static partial class Cli
           onestop load FILE [--applications N] [--config appsettings.json]
               Deploys FILE and files N applications (default 100) against the configured database, approving
               every task; prints one line per committed command. A load and soak tool for a database.
+          onestop forms SCENARIO-DIR [--department DEPARTMENT] [--json]
+              Merges the scenario's forms (SCENARIO-DIR/forms/*.form.json) and prints every field once, with the
+              departments that need it, and how many fields the merged form saves. --department shows what one
+              department sees; --json prints the fields and the form-js schema. Exit 1 with every problem.
           onestop verify BUNDLE.zip --key KEY
               Checks an outcome bundle's e-seal against the public key KEY (PEM or JWK file). Exit 0 and
               "valid: ..." when every byte is as sealed; otherwise 1, printing every problem.
@@ -54,6 +58,7 @@ public static partial class Cli
                 ["demo", .. var rest] => await DemoAsync(rest, stdout, stderr),
                 ["load", .. var rest] => await LoadAsync(rest, stdout, stderr),
                 ["verify", .. var rest] => await VerifyAsync(rest, stdout, stderr),
+                ["forms", .. var rest] => Forms(rest, stdout, stderr),
                 ["--help" or "-h" or "help"] => Help(stdout),
                 _ => UsageError(stderr),
             };
