@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
@@ -6,23 +7,37 @@ using OneStop.Workflow.Engine.Execution;
 namespace OneStop.Workflow.Infrastructure.Persistence;
 
 /// <summary>
-/// <see cref="IWorkflowStore"/> on EF Core (SQLite or PostgreSQL). Each call uses its own short-lived context from the
-/// pooled factory, so the store is a stateless singleton that any number of commands and server nodes share.
+/// <see cref="IWorkflowStore"/> on EF Core (SQLite or PostgreSQL). The store is a singleton that any number of commands
+/// and server nodes share: it holds no instance state, only connections. The calls every engine command makes (find
+/// the definition or task, load the instance, save) run the store's own SQL (<see cref="StoreCommand"/>) on a connection
+/// of <see cref="StoreDatabase"/>: through EF they took several times longer than the database itself. The other calls
+/// use a short-lived context from the pooled factory.
 /// </summary>
-public sealed class EfWorkflowStore(IDbContextFactory<WorkflowDbContext> contexts) : IWorkflowStore
+public sealed class EfWorkflowStore(IDbContextFactory<WorkflowDbContext> contexts, DatabaseOptions options) : IWorkflowStore, IAsyncDisposable, IDisposable
 {
     // Concurrent deploys of one key can pick the same next version; the unique (Key, Version) index refuses all
     // but one, and the others try again with the new latest version.
     private const int DeployAttempts = 10;
 
+    private static readonly string[] InstanceColumnsACommandChanges =
+        [nameof(InstanceRow.Status), nameof(InstanceRow.EndedAt), nameof(InstanceRow.Version), nameof(InstanceRow.State)];
+
+    private static readonly string[] InstanceStateColumns = [nameof(InstanceRow.State), nameof(InstanceRow.Version)];
+
+    // Built on first use: it reads the EF model, which is built on first use too.
+    private readonly Lazy<StoreDatabase> _database = new(() => StoreDatabase.Of(contexts, options));
+
     public async Task<DeployedDefinition?> FindDefinitionAsync(string key, int? version, CancellationToken ct = default)
     {
-        await using var db = await contexts.CreateDbContextAsync(ct);
-        var versions = db.Definitions.AsNoTracking().Where(d => d.Key == key);
-        var row = version is { } v
-            ? await versions.FirstOrDefaultAsync(d => d.Version == v, ct)
-            : await versions.OrderByDescending(d => d.Version).FirstOrDefaultAsync(ct);
-        return row?.ToRecord();
+        var database = _database.Value;
+        await using var session = await database.OpenAsync(ct);
+        await using var command = new StoreCommand(session);
+        if (version is { } v)
+            command.Select<DefinitionRow>((nameof(DefinitionRow.Key), key), (nameof(DefinitionRow.Version), v));
+        else
+            command.Select<DefinitionRow>((nameof(DefinitionRow.Key), key)).OrderByDescending<DefinitionRow>(nameof(DefinitionRow.Version));
+        await using var reader = await command.Limit(1).ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct) ? DefinitionRow.Read(database.Tables.Of<DefinitionRow>(), reader).ToRecord() : null;
     }
 
     public async Task<DeployedDefinition?> FindDefinitionAsync(Guid id, CancellationToken ct = default)
@@ -83,14 +98,14 @@ public sealed class EfWorkflowStore(IDbContextFactory<WorkflowDbContext> context
 
     public async Task<ProcessInstance?> LoadInstanceAsync(Guid id, CancellationToken ct = default)
     {
-        await using var db = await contexts.CreateDbContextAsync(ct);
-        var row = await db.Instances.AsNoTracking()
-            .Where(i => i.Id == id)
-            .Select(i => new { i.State, i.Version })
-            .FirstOrDefaultAsync(ct);
-        if (row is null) return null;
-        var instance = InstanceSerializer.Deserialize(row.State);
-        instance.Version = row.Version;
+        var database = _database.Value;
+        var instances = database.Tables.Of<InstanceRow>();
+        await using var session = await database.OpenAsync(ct);
+        await using var command = new StoreCommand(session);
+        await using var reader = await command.Select<InstanceRow>(InstanceStateColumns, (nameof(InstanceRow.Id), id)).ExecuteReaderAsync(ct);
+        if (!await reader.ReadAsync(ct)) return null;
+        var instance = InstanceSerializer.Deserialize(instances.Column(nameof(InstanceRow.State)).Read<string>(reader, 0));
+        instance.Version = instances.Column(nameof(InstanceRow.Version)).Read<long>(reader, 1);
         return instance;
     }
 
@@ -98,49 +113,51 @@ public sealed class EfWorkflowStore(IDbContextFactory<WorkflowDbContext> context
     {
         ArgumentNullException.ThrowIfNull(changes);
         var instance = changes.Instance;
+        // One upsert statement cannot write a row twice (PostgreSQL refuses; SQLite would keep the last).
+        if (ListsATaskTwice(changes.Tasks))
+            throw new InvalidOperationException($"The changes of process instance {instance.Id} list a task twice.");
         var previousVersion = instance.Version;
         instance.Version = changes.ExpectedVersion + 1;
         try
         {
-            var state = InstanceSerializer.Serialize(instance);
-            await using var db = await contexts.CreateDbContextAsync(ct);
-            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            var row = InstanceRow.From(instance, InstanceSerializer.Serialize(instance));
+            var database = _database.Value;
+            await using var session = await database.OpenAsync(ct);
+            await using var transaction = await session.Connection.BeginTransactionAsync(ct);
 
             // The version check is the first write, so a conflict leaves nothing to undo.
-            if (changes.ExpectedVersion == 0)
+            await using (var versionCheck = new StoreCommand(session, transaction))
             {
-                db.Instances.Add(InstanceRow.From(instance, state));
+                if (changes.ExpectedVersion == 0)
+                    versionCheck.Insert([row]);
+                else
+                    versionCheck.Update(row, InstanceColumnsACommandChanges,
+                        (nameof(InstanceRow.Id), instance.Id), (nameof(InstanceRow.Version), changes.ExpectedVersion));
+                int written;
                 try
                 {
-                    await db.SaveChangesAsync(ct);
+                    written = await versionCheck.ExecuteNonQueryAsync(ct);
                 }
-                catch (DbUpdateException e) when (IsUniqueViolation(e))
+                catch (DbException e) when (changes.ExpectedVersion == 0 && IsUniqueViolation(e))
                 {
                     throw new ConcurrencyConflictException(instance.Id);
                 }
-            }
-            else
-            {
-                var updated = await db.Instances
-                    .Where(i => i.Id == instance.Id && i.Version == changes.ExpectedVersion)
-                    .ExecuteUpdateAsync(set => set
-                        .SetProperty(i => i.Status, instance.Status)
-                        .SetProperty(i => i.EndedAt, instance.EndedAt)
-                        .SetProperty(i => i.Version, instance.Version)
-                        .SetProperty(i => i.State, state), ct);
-                if (updated == 0) throw new ConcurrencyConflictException(instance.Id);
+                if (written == 0) throw new ConcurrencyConflictException(instance.Id);
             }
 
-            await UpsertTasksAsync(db, changes.Tasks, ct);
-            // Removals run before additions, so a timer or subscription re-armed under the same id survives.
-            if (changes.RemovedTimers.Count > 0)
-                await db.Timers.Where(t => t.InstanceId == instance.Id && changes.RemovedTimers.Contains(t.Id)).ExecuteDeleteAsync(ct);
-            if (changes.RemovedSubscriptions.Count > 0)
-                await db.Subscriptions.Where(s => s.InstanceId == instance.Id && changes.RemovedSubscriptions.Contains(s.Id)).ExecuteDeleteAsync(ct);
-            db.Timers.AddRange(changes.AddedTimers.Select(TimerRow.From));
-            db.Subscriptions.AddRange(changes.AddedSubscriptions.Select(SubscriptionRow.From));
-            db.History.AddRange(changes.History.Select(HistoryRow.From));
-            await db.SaveChangesAsync(ct);
+            await using (var rows = new StoreCommand(session, transaction))
+            {
+                // A task is inserted when the command opened it and updated when it ended; one opened and ended within
+                // the same command is new but no longer open, so its status cannot tell which: upsert.
+                rows.Upsert(changes.Tasks.ConvertAll(TaskRow.From));
+                // Removals run before additions, so a timer or subscription re-armed under the same id survives.
+                rows.Delete<TimerRow>(nameof(TimerRow.InstanceId), instance.Id, nameof(TimerRow.Id), changes.RemovedTimers);
+                rows.Delete<SubscriptionRow>(nameof(SubscriptionRow.InstanceId), instance.Id, nameof(SubscriptionRow.Id), changes.RemovedSubscriptions);
+                rows.Insert(changes.AddedTimers.ConvertAll(TimerRow.From));
+                rows.Insert(changes.AddedSubscriptions.ConvertAll(SubscriptionRow.From));
+                rows.Insert(changes.History.ConvertAll(HistoryRow.From));
+                await rows.ExecuteNonQueryAsync(ct);
+            }
             await transaction.CommitAsync(ct);
         }
         catch
@@ -150,24 +167,13 @@ public sealed class EfWorkflowStore(IDbContextFactory<WorkflowDbContext> context
         }
     }
 
-    private static async Task UpsertTasksAsync(WorkflowDbContext db, List<TaskRecord> tasks, CancellationToken ct)
-    {
-        if (tasks.Count == 0) return;
-        var ids = tasks.Select(t => t.Id).ToList();
-        var existing = (await db.Tasks.Where(t => ids.Contains(t.Id)).Select(t => t.Id).ToListAsync(ct)).ToHashSet();
-        foreach (var task in tasks)
-        {
-            var row = TaskRow.From(task);
-            if (existing.Contains(row.Id)) db.Tasks.Update(row);
-            else db.Tasks.Add(row);
-        }
-    }
-
     public async Task<TaskRecord?> FindTaskAsync(Guid taskId, CancellationToken ct = default)
     {
-        await using var db = await contexts.CreateDbContextAsync(ct);
-        var row = await db.Tasks.AsNoTracking().FirstOrDefaultAsync(t => t.Id == taskId, ct);
-        return row?.ToRecord();
+        var database = _database.Value;
+        await using var session = await database.OpenAsync(ct);
+        await using var command = new StoreCommand(session);
+        await using var reader = await command.Select<TaskRow>((nameof(TaskRow.Id), taskId)).ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct) ? TaskRow.Read(database.Tables.Of<TaskRow>(), reader).ToRecord() : null;
     }
 
     public async Task<IReadOnlyList<TaskRecord>> ListTasksAsync(TaskQuery query, CancellationToken ct = default)
@@ -220,7 +226,27 @@ public sealed class EfWorkflowStore(IDbContextFactory<WorkflowDbContext> context
         return rows.Select(r => r.ToRecord()).ToList();
     }
 
-    private static bool IsUniqueViolation(DbUpdateException e) => e.InnerException switch
+    private static bool ListsATaskTwice(List<TaskRecord> tasks)
+    {
+        if (tasks.Count < 2) return false;
+        var ids = new HashSet<Guid>();
+        foreach (var task in tasks)
+        {
+            if (!ids.Add(task.Id)) return true;
+        }
+        return false;
+    }
+
+    /// <summary>Closes the connections kept open between commands.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_database.IsValueCreated) await _database.Value.DisposeAsync();
+    }
+
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+
+    /// <summary>A unique or primary key violation, thrown by the provider or wrapped by EF's SaveChanges.</summary>
+    private static bool IsUniqueViolation(Exception e) => (e is DbUpdateException ? e.InnerException : e) switch
     {
         // SQLITE_CONSTRAINT_UNIQUE and SQLITE_CONSTRAINT_PRIMARYKEY.
         SqliteException sqlite => sqlite.SqliteExtendedErrorCode is 2067 or 1555,

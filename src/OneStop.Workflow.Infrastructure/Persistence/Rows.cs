@@ -1,3 +1,4 @@
+using System.Data.Common;
 using OneStop.Workflow.Engine.Execution;
 
 namespace OneStop.Workflow.Infrastructure.Persistence;
@@ -16,6 +17,19 @@ public sealed class DefinitionRow
     public DateTimeOffset DeployedAt { get; set; }
 
     public DeployedDefinition ToRecord() => new(Id, Key, Version, Xml, ContentHash, Name, SourceName, DeployedAt);
+
+    /// <summary>The row at the reader, selected with <see cref="StoreTable.SelectAll"/>.</summary>
+    internal static DefinitionRow Read(StoreTable table, DbDataReader reader) => new()
+    {
+        Id = table.Read<Guid>(reader, nameof(Id)),
+        Key = table.Read<string>(reader, nameof(Key)),
+        Version = table.Read<int>(reader, nameof(Version)),
+        Xml = table.Read<string>(reader, nameof(Xml)),
+        ContentHash = table.Read<string>(reader, nameof(ContentHash)),
+        Name = table.Read<string?>(reader, nameof(Name)),
+        SourceName = table.Read<string?>(reader, nameof(SourceName)),
+        DeployedAt = table.Read<DateTimeOffset>(reader, nameof(DeployedAt)),
+    };
 }
 
 public sealed class InstanceRow
@@ -81,6 +95,22 @@ public sealed class TaskRow
 
     public TaskRecord ToRecord() =>
         new(Id, InstanceId, ActivityId, Name, Department, FormRef, CreatedAt, DueAt, Status, EndedAt, EndedBy);
+
+    /// <summary>The row at the reader, selected with <see cref="StoreTable.SelectAll"/>.</summary>
+    internal static TaskRow Read(StoreTable table, DbDataReader reader) => new()
+    {
+        Id = table.Read<Guid>(reader, nameof(Id)),
+        InstanceId = table.Read<Guid>(reader, nameof(InstanceId)),
+        ActivityId = table.Read<string>(reader, nameof(ActivityId)),
+        Name = table.Read<string?>(reader, nameof(Name)),
+        Department = table.Read<string?>(reader, nameof(Department)),
+        FormRef = table.Read<string?>(reader, nameof(FormRef)),
+        CreatedAt = table.Read<DateTimeOffset>(reader, nameof(CreatedAt)),
+        DueAt = table.Read<DateTimeOffset?>(reader, nameof(DueAt)),
+        Status = table.Read<TaskState>(reader, nameof(Status)),
+        EndedAt = table.Read<DateTimeOffset?>(reader, nameof(EndedAt)),
+        EndedBy = table.Read<string?>(reader, nameof(EndedBy)),
+    };
 }
 
 public sealed class TimerRow

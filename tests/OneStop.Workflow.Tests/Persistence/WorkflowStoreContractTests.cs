@@ -283,6 +283,29 @@ public abstract class WorkflowStoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Save_AfterASaveFailedPartWay_TheSameChangesDoneRightAreWritten()
+    {
+        var instance = NewInstance(await DeployAsync());
+        var created = Changes(instance, 0);
+        created.History.Add(History(instance, 0, "started"));
+        await Store.SaveAsync(created);
+        var task = TaskOf(instance, "civil-affairs", T0);
+        var failing = Changes((await Store.LoadInstanceAsync(instance.Id))!, 1);
+        failing.Tasks.Add(task);
+        failing.History.Add(History(instance, 0, "started again")); // sequence 0 is taken
+        await Assert.ThrowsAnyAsync<Exception>(() => Store.SaveAsync(failing));
+
+        var next = Changes((await Store.LoadInstanceAsync(instance.Id))!, 1);
+        next.Tasks.Add(task);
+        next.History.Add(History(instance, 1, "taskCreated"));
+        await Store.SaveAsync(next);
+
+        Assert.Equal([task], await AllTasksAsync(instance.Id));
+        Assert.Equal(["started", "taskCreated"], (await Store.HistoryAsync(instance.Id)).Select(h => h.Kind));
+        Assert.Equal(2, (await Store.LoadInstanceAsync(instance.Id))!.Version);
+    }
+
+    [Fact]
     public async Task Save_ANewInstanceOfAnUndeployedDefinition_IsRefused()
     {
         var deployed = await DeployAsync();
@@ -315,6 +338,59 @@ public abstract class WorkflowStoreContractTests : IAsyncLifetime
         Assert.Equal(TimeSpan.Zero, found!.CreatedAt.Offset);
         Assert.Single(await AllTasksAsync(instance.Id));
         Assert.Null(await Store.FindTaskAsync(Guid.NewGuid()));
+    }
+
+    [Fact]
+    public async Task SaveTask_OpenedAndEndedInOneCommand_IsInsertedEnded()
+    {
+        var instance = NewInstance(await DeployAsync());
+        await SaveNewAsync(instance);
+        var ended = TaskOf(instance, "civil-affairs", T0) with { Status = TaskState.Cancelled, EndedAt = T0.AddMinutes(1) };
+        var changes = Changes((await Store.LoadInstanceAsync(instance.Id))!, 1);
+        changes.Tasks.Add(ended);
+
+        await Store.SaveAsync(changes);
+
+        Assert.Equal([ended], await AllTasksAsync(instance.Id));
+        Assert.Equal(ended, await Store.FindTaskAsync(ended.Id));
+    }
+
+    [Fact]
+    public async Task SaveTask_ListedTwiceInOneCommand_IsRefused_AndNothingIsWritten()
+    {
+        var instance = NewInstance(await DeployAsync());
+        await SaveNewAsync(instance);
+        var opened = TaskOf(instance, "civil-affairs", T0);
+        var changes = Changes((await Store.LoadInstanceAsync(instance.Id))!, 1);
+        changes.Tasks.Add(opened);
+        changes.Tasks.Add(opened with { Status = TaskState.Cancelled, EndedAt = T0.AddMinutes(1) });
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => Store.SaveAsync(changes));
+
+        Assert.Empty(await AllTasksAsync(instance.Id));
+        Assert.Equal(1, (await Store.LoadInstanceAsync(instance.Id))!.Version);
+    }
+
+    [Fact]
+    public async Task Save_ACommandWithManyRows_WritesEveryOne()
+    {
+        // More values than the store puts in one statement: it must split them.
+        const int taskCount = 300, historyCount = 500, timerCount = 2_001;
+        var instance = NewInstance(await DeployAsync());
+        var created = Changes(instance, 0);
+        created.Tasks.AddRange(Enumerable.Range(0, taskCount).Select(i => TaskOf(instance, $"department-{i}", T0.AddSeconds(i))));
+        created.History.AddRange(Enumerable.Range(0, historyCount).Select(i => History(instance, i, $"step{i}")));
+        created.AddedTimers.AddRange(Enumerable.Range(0, timerCount).Select(i => new TimerRecord(Guid.NewGuid(), instance.Id, "deadline", T0.AddDays(1))));
+        await Store.SaveAsync(created);
+        Assert.Equal(taskCount, (await Store.ListTasksAsync(new TaskQuery(InstanceId: instance.Id, Max: int.MaxValue))).Count);
+        Assert.Equal(historyCount, (await Store.HistoryAsync(instance.Id)).Count);
+        Assert.Equal(timerCount, (await Store.DueTimersAsync(T0.AddDays(2), int.MaxValue)).Count);
+
+        var next = Changes((await Store.LoadInstanceAsync(instance.Id))!, 1);
+        next.RemovedTimers.AddRange(created.AddedTimers.Select(t => t.Id));
+        await Store.SaveAsync(next);
+
+        Assert.Null(await Store.NextTimerAsync());
     }
 
     [Fact]
