@@ -22,6 +22,9 @@ public interface IWorkflowStore
 
     Task<ProcessInstance?> LoadInstanceAsync(Guid id, CancellationToken ct = default);
 
+    /// <summary>The instance a task belongs (or belonged) to, in one read; null when no task has that id.</summary>
+    Task<ProcessInstance?> LoadInstanceOfTaskAsync(Guid taskId, CancellationToken ct = default);
+
     /// <summary>Writes the changes of one command in one transaction. A new instance has
     /// <see cref="InstanceChanges.ExpectedVersion"/> 0. Throws <see cref="ConcurrencyConflictException"/>
     /// when the stored version is not the expected one; nothing is written then.</summary>

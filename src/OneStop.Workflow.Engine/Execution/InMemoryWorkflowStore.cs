@@ -74,6 +74,17 @@ public sealed class InMemoryWorkflowStore : IWorkflowStore
         return Task.FromResult<ProcessInstance?>(instance);
     }
 
+    public Task<ProcessInstance?> LoadInstanceOfTaskAsync(Guid taskId, CancellationToken ct = default)
+    {
+        Guid instanceId;
+        lock (_lock)
+        {
+            if (!_tasks.TryGetValue(taskId, out var task)) return Task.FromResult<ProcessInstance?>(null);
+            instanceId = task.InstanceId;
+        }
+        return LoadInstanceAsync(instanceId, ct);
+    }
+
     public Task SaveAsync(InstanceChanges changes, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(changes);

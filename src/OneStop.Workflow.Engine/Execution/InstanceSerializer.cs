@@ -6,27 +6,28 @@ namespace OneStop.Workflow.Engine.Execution;
 /// <summary>
 /// The one JSON form of a <see cref="ProcessInstance"/>, shared by every store so that a saved instance reads back
 /// the same whichever store wrote it. Enums are written by name so stored state survives reordering an enum.
+/// Every command reads and writes this form once, so it uses source-generated metadata rather than reflection.
 /// </summary>
 public static class InstanceSerializer
 {
-    private static readonly JsonSerializerOptions Options = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        RespectNullableAnnotations = true,
-        Converters = { new JsonStringEnumConverter() },
-    };
-
     public static string Serialize(ProcessInstance instance)
     {
         ArgumentNullException.ThrowIfNull(instance);
-        return JsonSerializer.Serialize(instance, Options);
+        return JsonSerializer.Serialize(instance, InstanceJsonContext.Default.ProcessInstance);
     }
 
     public static ProcessInstance Deserialize(string json)
     {
         ArgumentNullException.ThrowIfNull(json);
-        return JsonSerializer.Deserialize<ProcessInstance>(json, Options)
+        return JsonSerializer.Deserialize(json, InstanceJsonContext.Default.ProcessInstance)
             ?? throw new JsonException("Stored process instance state is the JSON literal null.");
     }
 }
+
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    RespectNullableAnnotations = true,
+    UseStringEnumConverter = true)]
+[JsonSerializable(typeof(ProcessInstance))]
+internal sealed partial class InstanceJsonContext : JsonSerializerContext;

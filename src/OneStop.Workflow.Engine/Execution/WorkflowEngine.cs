@@ -141,12 +141,17 @@ public sealed class WorkflowEngine
     /// <summary>Completes an open user or manual task, merging <paramref name="variables"/> into the instance.</summary>
     public async Task<ProcessInstance> CompleteTaskAsync(Guid taskId, JsonObject? variables = null, string? actor = null, CancellationToken ct = default)
     {
-        var task = await _store.FindTaskAsync(taskId, ct)
+        // One read finds the task's instance; the task's own row is read only to explain why it is not open.
+        var instance = await _store.LoadInstanceOfTaskAsync(taskId, ct)
             ?? throw new WorkflowCommandException(CommandError.NotFound, $"No task has id {taskId}.");
-        if (task.Status != TaskState.Open)
+        if (instance.Status != InstanceStatus.Running || instance.Tasks.All(t => t.Id != taskId))
+        {
+            var task = await _store.FindTaskAsync(taskId, ct)
+                ?? throw new WorkflowCommandException(CommandError.NotFound, $"No task has id {taskId}.");
             throw new WorkflowCommandException(CommandError.NotApplicable, await WhyNotOpenAsync(task, ct));
-        return await RunCommandAsync(task.InstanceId, actor, runner => runner.CompleteTask(taskId, variables), ct)
-            ?? throw new WorkflowCommandException(CommandError.NotApplicable, $"Task {taskId} ({task.ActivityId}) is no longer open.");
+        }
+        return await RunCommandAsync(instance.Id, actor, runner => runner.CompleteTask(taskId, variables), ct, loaded: instance)
+            ?? throw new WorkflowCommandException(CommandError.NotApplicable, $"Task {taskId} is no longer open.");
     }
 
     private async Task<string> WhyNotOpenAsync(TaskRecord task, CancellationToken ct)
@@ -256,11 +261,12 @@ public sealed class WorkflowEngine
 
     /// <summary>Load, run, save; on a version conflict, again from the fresh state. Returns null when the
     /// instance has already ended (nothing to do).</summary>
-    private async Task<ProcessInstance?> RunCommandAsync(Guid instanceId, string? actor, Action<InstanceRunner> trigger, CancellationToken ct)
+    private async Task<ProcessInstance?> RunCommandAsync(Guid instanceId, string? actor, Action<InstanceRunner> trigger, CancellationToken ct,
+        ProcessInstance? loaded = null)
     {
         for (var attempt = 1; ; attempt++)
         {
-            var instance = await GetInstanceAsync(instanceId, ct);
+            var instance = attempt == 1 && loaded is not null ? loaded : await GetInstanceAsync(instanceId, ct);
             if (instance.Status != InstanceStatus.Running)
                 return null;
             var process = await GetModelAsync(instance.DefinitionId, ct);

@@ -99,10 +99,24 @@ public sealed class EfWorkflowStore(IDbContextFactory<WorkflowDbContext> context
     public async Task<ProcessInstance?> LoadInstanceAsync(Guid id, CancellationToken ct = default)
     {
         var database = _database.Value;
-        var instances = database.Tables.Of<InstanceRow>();
         await using var session = await database.OpenAsync(ct);
         await using var command = new StoreCommand(session);
-        await using var reader = await command.Select<InstanceRow>(InstanceStateColumns, (nameof(InstanceRow.Id), id)).ExecuteReaderAsync(ct);
+        return await ReadInstanceAsync(database, command.Select<InstanceRow>(InstanceStateColumns, (nameof(InstanceRow.Id), id)), ct);
+    }
+
+    public async Task<ProcessInstance?> LoadInstanceOfTaskAsync(Guid taskId, CancellationToken ct = default)
+    {
+        var database = _database.Value;
+        await using var session = await database.OpenAsync(ct);
+        await using var command = new StoreCommand(session);
+        return await ReadInstanceAsync(database, command.Select<InstanceRow>(InstanceStateColumns)
+            .WhereEqualsSelected<InstanceRow, TaskRow>(nameof(InstanceRow.Id), nameof(TaskRow.InstanceId), (nameof(TaskRow.Id), taskId)), ct);
+    }
+
+    private static async Task<ProcessInstance?> ReadInstanceAsync(StoreDatabase database, StoreCommand command, CancellationToken ct)
+    {
+        var instances = database.Tables.Of<InstanceRow>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
         if (!await reader.ReadAsync(ct)) return null;
         var instance = InstanceSerializer.Deserialize(instances.Column(nameof(InstanceRow.State)).Read<string>(reader, 0));
         instance.Version = instances.Column(nameof(InstanceRow.Version)).Read<long>(reader, 1);

@@ -147,9 +147,14 @@ public sealed class CommandTests
             }
         }
 
-        public override async Task<ProcessInstance?> LoadInstanceAsync(Guid id, CancellationToken ct = default)
+        public override async Task<ProcessInstance?> LoadInstanceAsync(Guid id, CancellationToken ct = default) =>
+            Loaded(await base.LoadInstanceAsync(id, ct));
+
+        public override async Task<ProcessInstance?> LoadInstanceOfTaskAsync(Guid taskId, CancellationToken ct = default) =>
+            Loaded(await base.LoadInstanceOfTaskAsync(taskId, ct));
+
+        private ProcessInstance? Loaded(ProcessInstance? instance)
         {
-            var instance = await base.LoadInstanceAsync(id, ct);
             lock (_gate)
             {
                 if (_allLoaded is not null && --_loadsToWaitFor == 0)
@@ -187,6 +192,7 @@ internal class DelegatingStore(IWorkflowStore inner) : IWorkflowStore
     public virtual Task<DeployedDefinition> AddDefinitionAsync(NewDefinition definition, CancellationToken ct = default) => inner.AddDefinitionAsync(definition, ct);
     public virtual Task<IReadOnlyList<DeployedDefinition>> ListLatestDefinitionsAsync(CancellationToken ct = default) => inner.ListLatestDefinitionsAsync(ct);
     public virtual Task<ProcessInstance?> LoadInstanceAsync(Guid id, CancellationToken ct = default) => inner.LoadInstanceAsync(id, ct);
+    public virtual Task<ProcessInstance?> LoadInstanceOfTaskAsync(Guid taskId, CancellationToken ct = default) => inner.LoadInstanceOfTaskAsync(taskId, ct);
     public virtual Task SaveAsync(InstanceChanges changes, CancellationToken ct = default) => inner.SaveAsync(changes, ct);
     public virtual Task<TaskRecord?> FindTaskAsync(Guid taskId, CancellationToken ct = default) => inner.FindTaskAsync(taskId, ct);
     public virtual Task<IReadOnlyList<TaskRecord>> ListTasksAsync(TaskQuery query, CancellationToken ct = default) => inner.ListTasksAsync(query, ct);

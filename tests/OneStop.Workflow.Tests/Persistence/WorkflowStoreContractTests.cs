@@ -131,6 +131,22 @@ public abstract class WorkflowStoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task LoadInstanceOfTask_FindsTheInstanceATaskBelongsTo()
+    {
+        var instance = NewInstance(await DeployAsync());
+        var other = NewInstance(await DeployAsync());
+        var task = TaskOf(instance, "tax", T0);
+        await SaveNewAsync(instance, task);
+        await SaveNewAsync(other, TaskOf(other, "tax", T0));
+
+        var loaded = await Store.LoadInstanceOfTaskAsync(task.Id);
+
+        Assert.Equal(instance.Id, loaded?.Id);
+        Assert.Equal(1, loaded!.Version);
+        Assert.Null(await Store.LoadInstanceOfTaskAsync(Guid.NewGuid()));
+    }
+
+    [Fact]
     public async Task LoadInstance_ReturnsACopy_ThatSharesNothingWithTheStore()
     {
         var instance = NewInstance(await DeployAsync());
