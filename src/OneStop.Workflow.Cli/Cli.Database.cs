@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using OneStop.Workflow.Engine.Bpmn;
 using OneStop.Workflow.Engine.Calendars;
 using OneStop.Workflow.Engine.Execution;
+using OneStop.Workflow.Engine.Forms;
 using OneStop.Workflow.Engine.Simulation;
 using OneStop.Workflow.Infrastructure;
 using OneStop.Workflow.Infrastructure.Persistence;
@@ -34,7 +35,7 @@ public static partial class Cli
             });
             try
             {
-                foreach (var deployed in await engine.DeployAsync(File.ReadAllText(file), Path.GetFileName(file)))
+                foreach (var deployed in await engine.DeployAsync(File.ReadAllText(file), Path.GetFileName(file), FormsBeside(file)))
                     stdout.WriteLine($"{file}: deployed {deployed.Key} version {deployed.Version}");
             }
             catch (BpmnValidationException ex)
@@ -77,7 +78,7 @@ public static partial class Cli
             try
             {
                 var script = File.Exists(stepsFile) ? SimulationScript.Parse(File.ReadAllText(stepsFile)) : new SimulationScript([], []);
-                var finished = await new Simulator(engineOptions, database.Store).RunAsync(xml, Path.GetFileName(file), script, DateTimeOffset.UtcNow);
+                var finished = await new Simulator(engineOptions, database.Store).RunAsync(xml, Path.GetFileName(file), FormsBeside(file), script, DateTimeOffset.UtcNow);
                 var engine = new WorkflowEngine(database.Store, TimeProvider.System, engineOptions);
                 var waiting = await engine.StartAsync(Path.GetFileName(folder), script.Variables, actor: "demo");
                 stdout.WriteLine($"{Path.GetFileName(folder)}: application {finished.InstanceId} {finished.Status}; " +
@@ -100,6 +101,11 @@ public static partial class Cli
         stdout.WriteLine($"Open tasks by department: {string.Join(", ", open.GroupBy(t => t.Department ?? "(none)").Select(g => $"{g.Key} {g.Count()}"))}");
         return exit;
     }
+
+    /// <summary>The forms of a scenario folder's scenario.bpmn, deployed with it so that the server takes applications on
+    /// the version the CLI deployed (and the same folder deploys the same version from either tool).</summary>
+    private static string? FormsBeside(string file) =>
+        Path.GetFileName(file) == "scenario.bpmn" ? ScenarioForms.ReadDeployedForms(Path.GetDirectoryName(Path.GetFullPath(file))!) : null;
 
     private static async Task<int> LoadAsync(string[] args, TextWriter stdout, TextWriter stderr)
     {

@@ -43,6 +43,9 @@ public interface IWorkflowStore
     Task<IReadOnlyList<SubscriptionRecord>> FindSubscriptionsAsync(string messageName, string? correlationKey, CancellationToken ct = default);
 
     Task<IReadOnlyList<HistoryRecord>> HistoryAsync(Guid instanceId, CancellationToken ct = default);
+
+    /// <summary>The instances that <paramref name="initiator"/> started (a citizen's applications), newest first.</summary>
+    Task<IReadOnlyList<ProcessInstance>> ListInstancesAsync(string initiator, CancellationToken ct = default);
 }
 
 public sealed class ConcurrencyConflictException(Guid instanceId)
@@ -51,9 +54,13 @@ public sealed class ConcurrencyConflictException(Guid instanceId)
     public Guid InstanceId { get; } = instanceId;
 }
 
-public sealed record NewDefinition(string Key, string Xml, string ContentHash, string? Name, string? SourceName, DateTimeOffset DeployedAt);
+/// <param name="Forms">The scenario's forms deployed with this version: a JSON object {formKey: form-js schema}, or null.</param>
+public sealed record NewDefinition(string Key, string Xml, string ContentHash, string? Name, string? SourceName, DateTimeOffset DeployedAt,
+    string? Forms = null);
 
-public sealed record DeployedDefinition(Guid Id, string Key, int Version, string Xml, string ContentHash, string? Name, string? SourceName, DateTimeOffset DeployedAt);
+/// <param name="Forms">The scenario's forms deployed with this version: a JSON object {formKey: form-js schema}, or null.</param>
+public sealed record DeployedDefinition(Guid Id, string Key, int Version, string Xml, string ContentHash, string? Name, string? SourceName,
+    DateTimeOffset DeployedAt, string? Forms = null);
 
 public enum TaskState { Open, Completed, Cancelled }
 

@@ -41,7 +41,7 @@ public sealed class InMemoryWorkflowStore : IWorkflowStore
                 return Task.FromResult(latest);
 
             var deployed = new DeployedDefinition(Guid.CreateVersion7(), definition.Key, (latest?.Version ?? 0) + 1,
-                definition.Xml, definition.ContentHash, definition.Name, definition.SourceName, definition.DeployedAt.ToUniversalTime());
+                definition.Xml, definition.ContentHash, definition.Name, definition.SourceName, definition.DeployedAt.ToUniversalTime(), definition.Forms);
             _definitions.Add(deployed);
             return Task.FromResult(deployed);
         }
@@ -230,6 +230,25 @@ public sealed class InMemoryWorkflowStore : IWorkflowStore
         {
             IReadOnlyList<HistoryRecord> entries = _history.TryGetValue(instanceId, out var list) ? [.. list.Values] : [];
             return Task.FromResult(entries);
+        }
+    }
+
+    public Task<IReadOnlyList<ProcessInstance>> ListInstancesAsync(string initiator, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(initiator);
+        lock (_lock)
+        {
+            IReadOnlyList<ProcessInstance> started = _instances.Values
+                .Select(stored =>
+                {
+                    var instance = InstanceSerializer.Deserialize(stored.State);
+                    instance.Version = stored.Version;
+                    return instance;
+                })
+                .Where(i => i.Initiator == initiator)
+                .OrderByDescending(i => i.StartedAt).ThenBy(i => i.Id, StoredGuidOrder.Instance)
+                .ToList();
+            return Task.FromResult(started);
         }
     }
 

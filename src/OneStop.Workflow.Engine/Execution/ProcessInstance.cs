@@ -19,6 +19,9 @@ public sealed class ProcessInstance
     public required string DefinitionKey { get; init; }
     public required int DefinitionVersion { get; init; }
     public string? BusinessKey { get; init; }
+
+    /// <summary>Who started the instance (the citizen who filed the application); null for instances started by the system.</summary>
+    public string? Initiator { get; init; }
     public InstanceStatus Status { get; set; }
     public required DateTimeOffset StartedAt { get; init; }
     public DateTimeOffset? EndedAt { get; set; }

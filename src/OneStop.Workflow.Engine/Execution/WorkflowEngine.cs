@@ -73,7 +73,12 @@ public sealed class WorkflowEngine
 
     /// <summary>Validates a BPMN file and stores a new version of each executable process in it (a file identical
     /// to the latest version deploys nothing new). Throws <see cref="BpmnValidationException"/> with every problem.</summary>
-    public async Task<IReadOnlyList<DeployedDefinition>> DeployAsync(string xml, string? sourceName = null, CancellationToken ct = default)
+    public Task<IReadOnlyList<DeployedDefinition>> DeployAsync(string xml, string? sourceName = null, CancellationToken ct = default) =>
+        DeployAsync(xml, sourceName, forms: null, ct);
+
+    /// <summary>Deploys a BPMN file together with its forms (a JSON object {formKey: form-js schema}) so that each version
+    /// keeps the forms it was deployed with; the forms are part of the content hash. The caller validates the forms.</summary>
+    public async Task<IReadOnlyList<DeployedDefinition>> DeployAsync(string xml, string? sourceName, string? forms, CancellationToken ct = default)
     {
         var document = BpmnModel.Load(xml, sourceName);
         var processes = document.ExecutableProcesses.ToList();
@@ -87,12 +92,13 @@ public sealed class WorkflowEngine
         if (problems.Count > 0)
             throw new BpmnValidationException(sourceName, problems);
 
-        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(xml)));
+        // Without forms the hash is that of the XML alone, as before forms were stored with definitions.
+        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(forms is null ? xml : xml + "\u0000" + forms)));
         var deployed = new List<DeployedDefinition>();
         foreach (var process in processes)
         {
             var definition = await _store.AddDefinitionAsync(
-                new NewDefinition(process.Id, xml, hash, process.Title ?? process.Name, sourceName, Clock.GetUtcNow()), ct);
+                new NewDefinition(process.Id, xml, hash, process.Title ?? process.Name, sourceName, Clock.GetUtcNow(), forms), ct);
             _models.TryAdd(definition.Id, process);
             deployed.Add(definition);
             _logger.LogInformation("Deployed {Key} version {Version} from {Source}", definition.Key, definition.Version, sourceName);
@@ -114,8 +120,14 @@ public sealed class WorkflowEngine
     // ---- Commands ---------------------------------------------------------------------------------
 
     /// <summary>Starts an instance of the latest (or the given) version of a scenario.</summary>
-    public async Task<ProcessInstance> StartAsync(string key, JsonObject? variables = null, string? businessKey = null,
-        int? version = null, string? actor = null, CancellationToken ct = default)
+    public Task<ProcessInstance> StartAsync(string key, JsonObject? variables = null, string? businessKey = null,
+        int? version = null, string? actor = null, CancellationToken ct = default) =>
+        StartAsync(key, variables, businessKey, version, actor, initiator: null, id: null, ct);
+
+    /// <summary>Starts an instance on behalf of <paramref name="initiator"/> (stored, queryable with
+    /// <see cref="IWorkflowStore.ListInstancesAsync"/>), with a given instance id when the caller needs it in advance.</summary>
+    public async Task<ProcessInstance> StartAsync(string key, JsonObject? variables, string? businessKey,
+        int? version, string? actor, string? initiator, Guid? id, CancellationToken ct = default)
     {
         var definition = await _store.FindDefinitionAsync(key, version, ct)
             ?? throw new WorkflowCommandException(CommandError.NotFound, version is null
@@ -124,11 +136,12 @@ public sealed class WorkflowEngine
         var process = await GetModelAsync(definition.Id, ct);
         var instance = new ProcessInstance
         {
-            Id = Guid.NewGuid(),
+            Id = id ?? Guid.NewGuid(),
             DefinitionId = definition.Id,
             DefinitionKey = definition.Key,
             DefinitionVersion = definition.Version,
             BusinessKey = businessKey,
+            Initiator = initiator,
             StartedAt = Clock.GetUtcNow(),
         };
         var runner = new InstanceRunner(_context, process, instance, actor, ct);

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using OneStop.Workflow.Engine.Bpmn;
 
@@ -147,6 +148,24 @@ public static class ScenarioForms
             problems.AddRange(e.Problems);
             return (null, problems);
         }
+    }
+
+    /// <summary>
+    /// The forms of a scenario folder as they are deployed with its definition: one JSON object {formKey: form-js schema},
+    /// keys in ordinal order, so that the same files always give the same text (and the same content hash). Null when the
+    /// folder has no forms. Every tool that deploys a scenario folder (server, CLI) uses this, so their versions agree.
+    /// </summary>
+    /// <exception cref="System.Text.Json.JsonException">When a form file is not JSON.</exception>
+    public static string? ReadDeployedForms(string scenarioDirectory)
+    {
+        ArgumentNullException.ThrowIfNull(scenarioDirectory);
+        var folder = Path.Combine(scenarioDirectory, FormsFolder);
+        if (!Directory.Exists(folder))
+            return null;
+        var forms = new JsonObject();
+        foreach (var file in Directory.EnumerateFiles(folder, "*" + FileSuffix).Order(StringComparer.Ordinal))
+            forms[Path.GetFileName(file)[..^FileSuffix.Length]] = JsonNode.Parse(File.ReadAllText(file));
+        return forms.Count == 0 ? null : forms.ToJsonString();
     }
 
     /// <summary>

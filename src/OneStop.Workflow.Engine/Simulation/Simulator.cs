@@ -111,11 +111,16 @@ public sealed record SimulationResult(
 /// clock that starts at <c>start</c> (the <c>onestop demo</c> command).</remarks>
 public sealed class Simulator(WorkflowEngineOptions options, IWorkflowStore? store = null)
 {
-    public async Task<SimulationResult> RunAsync(string bpmnXml, string? sourceName, SimulationScript script, DateTimeOffset start, CancellationToken ct = default)
+    public Task<SimulationResult> RunAsync(string bpmnXml, string? sourceName, SimulationScript script, DateTimeOffset start, CancellationToken ct = default) =>
+        RunAsync(bpmnXml, sourceName, forms: null, script, start, ct);
+
+    /// <summary>Like the other overload, deploying the scenario with its forms (see <see cref="Forms.ScenarioForms.ReadDeployedForms"/>).</summary>
+    public async Task<SimulationResult> RunAsync(string bpmnXml, string? sourceName, string? forms, SimulationScript script, DateTimeOffset start,
+        CancellationToken ct = default)
     {
         var clock = new VirtualClock(start);
         var engine = new WorkflowEngine(store ?? new InMemoryWorkflowStore(), clock, options);
-        var deployed = await engine.DeployAsync(bpmnXml, sourceName, ct);
+        var deployed = await engine.DeployAsync(bpmnXml, sourceName, forms, ct);
         if (deployed.Count != 1)
             throw new SimulationStepException(0, $"The file holds {deployed.Count} executable processes; simulation needs exactly one.");
 

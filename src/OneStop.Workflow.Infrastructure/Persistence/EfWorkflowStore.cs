@@ -71,6 +71,7 @@ public sealed class EfWorkflowStore(IDbContextFactory<WorkflowDbContext> context
                 Name = definition.Name,
                 SourceName = definition.SourceName,
                 DeployedAt = definition.DeployedAt.ToUniversalTime(),
+                Forms = definition.Forms,
             };
             db.Definitions.Add(row);
             try
@@ -238,6 +239,23 @@ public sealed class EfWorkflowStore(IDbContextFactory<WorkflowDbContext> context
             .OrderBy(h => h.Sequence)
             .ToListAsync(ct);
         return rows.Select(r => r.ToRecord()).ToList();
+    }
+
+    public async Task<IReadOnlyList<ProcessInstance>> ListInstancesAsync(string initiator, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(initiator);
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var rows = await db.Instances.AsNoTracking()
+            .Where(i => i.Initiator == initiator)
+            .OrderByDescending(i => i.StartedAt).ThenBy(i => i.Id)
+            .Select(i => new { i.State, i.Version })
+            .ToListAsync(ct);
+        return rows.Select(r =>
+        {
+            var instance = InstanceSerializer.Deserialize(r.State);
+            instance.Version = r.Version;
+            return instance;
+        }).ToList();
     }
 
     private static bool ListsATaskTwice(List<TaskRecord> tasks)

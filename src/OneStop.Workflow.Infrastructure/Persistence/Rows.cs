@@ -16,7 +16,10 @@ public sealed class DefinitionRow
     public string? SourceName { get; set; }
     public DateTimeOffset DeployedAt { get; set; }
 
-    public DeployedDefinition ToRecord() => new(Id, Key, Version, Xml, ContentHash, Name, SourceName, DeployedAt);
+    /// <summary>The forms deployed with this version: a JSON object {formKey: form-js schema}, or null.</summary>
+    public string? Forms { get; set; }
+
+    public DeployedDefinition ToRecord() => new(Id, Key, Version, Xml, ContentHash, Name, SourceName, DeployedAt, Forms);
 
     /// <summary>The row at the reader, selected with <see cref="StoreTable.SelectAll"/>.</summary>
     internal static DefinitionRow Read(StoreTable table, DbDataReader reader) => new()
@@ -29,6 +32,7 @@ public sealed class DefinitionRow
         Name = table.Read<string?>(reader, nameof(Name)),
         SourceName = table.Read<string?>(reader, nameof(SourceName)),
         DeployedAt = table.Read<DateTimeOffset>(reader, nameof(DeployedAt)),
+        Forms = table.Read<string?>(reader, nameof(Forms)),
     };
 }
 
@@ -39,6 +43,9 @@ public sealed class InstanceRow
     public required string DefinitionKey { get; set; }
     public int DefinitionVersion { get; set; }
     public string? BusinessKey { get; set; }
+
+    /// <summary>Who started the instance (the citizen of an application); indexed for "my applications".</summary>
+    public string? Initiator { get; set; }
     public InstanceStatus Status { get; set; }
     public DateTimeOffset StartedAt { get; set; }
     public DateTimeOffset? EndedAt { get; set; }
@@ -56,6 +63,7 @@ public sealed class InstanceRow
         DefinitionKey = instance.DefinitionKey,
         DefinitionVersion = instance.DefinitionVersion,
         BusinessKey = instance.BusinessKey,
+        Initiator = instance.Initiator,
         Status = instance.Status,
         StartedAt = instance.StartedAt,
         EndedAt = instance.EndedAt,

@@ -14,6 +14,10 @@ public sealed class WorkflowDbContext(DbContextOptions<WorkflowDbContext> option
     public DbSet<TimerRow> Timers => Set<TimerRow>();
     public DbSet<SubscriptionRow> Subscriptions => Set<SubscriptionRow>();
     public DbSet<HistoryRow> History => Set<HistoryRow>();
+    public DbSet<UserRow> Users => Set<UserRow>();
+    public DbSet<TaskWorkRow> TaskWork => Set<TaskWorkRow>();
+    public DbSet<AuditRow> Audit => Set<AuditRow>();
+    public DbSet<AttachmentRow> Attachments => Set<AttachmentRow>();
 
     /// <summary>Points <paramref name="builder"/> at the configured database with the settings every context needs.</summary>
     public static void Configure(DbContextOptionsBuilder builder, DatabaseOptions options)
@@ -49,6 +53,7 @@ public sealed class WorkflowDbContext(DbContextOptions<WorkflowDbContext> option
         {
             e.ToTable("Instances");
             e.Property(i => i.Version).IsConcurrencyToken();
+            e.HasIndex(i => i.Initiator);
             e.HasOne<DefinitionRow>().WithMany().HasForeignKey(i => i.DefinitionId).OnDelete(DeleteBehavior.Restrict);
         });
         model.Entity<TaskRow>(e =>
@@ -74,6 +79,30 @@ public sealed class WorkflowDbContext(DbContextOptions<WorkflowDbContext> option
             e.ToTable("History");
             e.HasKey(h => new { h.InstanceId, h.Sequence });
             e.HasOne<InstanceRow>().WithMany().HasForeignKey(h => h.InstanceId).OnDelete(DeleteBehavior.Cascade);
+        });
+        model.Entity<UserRow>(e =>
+        {
+            e.ToTable("Users");
+            e.HasIndex(u => u.UserName).IsUnique();
+        });
+        model.Entity<TaskWorkRow>(e =>
+        {
+            e.ToTable("TaskWork");
+            e.HasKey(w => w.TaskId);
+            e.Property(w => w.Version).IsConcurrencyToken();
+            e.HasOne<InstanceRow>().WithMany().HasForeignKey(w => w.InstanceId).OnDelete(DeleteBehavior.Cascade);
+        });
+        model.Entity<AuditRow>(e =>
+        {
+            e.ToTable("Audit");
+            e.HasIndex(a => new { a.InstanceId, a.At });
+            e.HasOne<InstanceRow>().WithMany().HasForeignKey(a => a.InstanceId).OnDelete(DeleteBehavior.Cascade);
+        });
+        model.Entity<AttachmentRow>(e =>
+        {
+            e.ToTable("Attachments");
+            e.HasIndex(a => a.InstanceId);
+            e.HasOne<InstanceRow>().WithMany().HasForeignKey(a => a.InstanceId).OnDelete(DeleteBehavior.Cascade);
         });
     }
 

@@ -200,4 +200,5 @@ internal class DelegatingStore(IWorkflowStore inner) : IWorkflowStore
     public virtual Task<TimerRecord?> NextTimerAsync(CancellationToken ct = default) => inner.NextTimerAsync(ct);
     public virtual Task<IReadOnlyList<SubscriptionRecord>> FindSubscriptionsAsync(string messageName, string? correlationKey, CancellationToken ct = default) => inner.FindSubscriptionsAsync(messageName, correlationKey, ct);
     public virtual Task<IReadOnlyList<HistoryRecord>> HistoryAsync(Guid instanceId, CancellationToken ct = default) => inner.HistoryAsync(instanceId, ct);
+    public virtual Task<IReadOnlyList<ProcessInstance>> ListInstancesAsync(string initiator, CancellationToken ct = default) => inner.ListInstancesAsync(initiator, ct);
 }

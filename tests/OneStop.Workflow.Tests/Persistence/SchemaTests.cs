@@ -38,7 +38,7 @@ public sealed class SqliteSchemaTests : IDisposable
         await WorkflowDatabase.MigrateAsync(host.Contexts);
 
         await using var db = await host.Contexts.CreateDbContextAsync();
-        Assert.Equal(["20261121000000_InitialSchema"], await db.Database.GetAppliedMigrationsAsync());
+        Assert.Equal(["20261121000000_InitialSchema", "20261121120000_ServerTables"], await db.Database.GetAppliedMigrationsAsync());
         Assert.Empty(await db.Database.GetPendingMigrationsAsync());
     }
 

@@ -77,6 +77,40 @@ public abstract class WorkflowStoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AddDefinition_KeepsTheFormsOfEachVersion()
+    {
+        const string forms = "{\"applicant\":{\"type\":\"default\",\"components\":[]}}";
+        var withForms = await Store.AddDefinitionAsync(new NewDefinition("newborn", "<definitions id=\"v1\"/>", "sha256:f1",
+            "Newborn registration", "newborn.bpmn", T0, forms));
+        var without = await DeployAsync("newborn", "v2");
+
+        Assert.Equal(forms, withForms.Forms);
+        Assert.Equal(forms, (await Store.FindDefinitionAsync("newborn", 1))!.Forms);
+        Assert.Equal(forms, (await Store.FindDefinitionAsync(withForms.Id))!.Forms);
+        Assert.Null(without.Forms);
+        Assert.Null((await Store.FindDefinitionAsync("newborn", null))!.Forms);
+    }
+
+    [Fact]
+    public async Task ListInstances_GivesTheInstancesOfOneInitiator_NewestFirst()
+    {
+        var definition = await DeployAsync();
+        var older = NewInstance(definition, initiator: "citizen1");
+        var newer = NewInstance(definition, initiator: "citizen1", startedAt: T0.AddHours(1));
+        var someoneElses = NewInstance(definition, initiator: "citizen2");
+        var nobodys = NewInstance(definition);
+        foreach (var instance in new[] { older, newer, someoneElses, nobodys })
+            await Store.SaveAsync(Changes(instance, 0));
+
+        var mine = await Store.ListInstancesAsync("citizen1");
+
+        Assert.Equal([newer.Id, older.Id], mine.Select(i => i.Id));
+        Assert.All(mine, i => Assert.Equal("citizen1", i.Initiator));
+        Assert.Equal(1, mine[0].Version);
+        Assert.Empty(await Store.ListInstancesAsync("nobody"));
+    }
+
+    [Fact]
     public async Task ListLatestDefinitions_GivesTheLatestVersionOfEveryKey_OrderedByKey()
     {
         Assert.Empty(await Store.ListLatestDefinitionsAsync());
@@ -592,7 +626,7 @@ public abstract class WorkflowStoreContractTests : IAsyncLifetime
     private static HistoryRecord History(ProcessInstance instance, int sequence, string kind, string? actor = null, string? data = null) =>
         new(instance.Id, sequence, T0.AddMinutes(sequence), kind, "registerBirth", actor, data);
 
-    private static ProcessInstance NewInstance(DeployedDefinition definition)
+    private static ProcessInstance NewInstance(DeployedDefinition definition, string? initiator = null, DateTimeOffset? startedAt = null)
     {
         var token = Guid.NewGuid();
         return new ProcessInstance
@@ -602,7 +636,8 @@ public abstract class WorkflowStoreContractTests : IAsyncLifetime
             DefinitionKey = definition.Key,
             DefinitionVersion = definition.Version,
             BusinessKey = "APP-2026-000123",
-            StartedAt = T0,
+            Initiator = initiator,
+            StartedAt = startedAt ?? T0,
             Variables = new JsonObject
             {
                 ["applicant"] = new JsonObject { ["name"] = "李明", ["idNumber"] = "110101199003070011" },

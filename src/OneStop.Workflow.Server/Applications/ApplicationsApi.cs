@@ -1,0 +1,134 @@
+using System.Security.Claims;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using OneStop.Workflow.Engine.Execution;
+using OneStop.Workflow.Engine.Forms;
+using OneStop.Workflow.Infrastructure.Persistence;
+using OneStop.Workflow.Server.Audit;
+using OneStop.Workflow.Server.Bundles;
+using OneStop.Workflow.Server.Auth;
+using OneStop.Workflow.Server.Problems;
+using OneStop.Workflow.Server.Scenarios;
+
+namespace OneStop.Workflow.Server.Applications;
+
+public sealed record SubmitApplicationRequest(string? Scenario, JsonObject? Data);
+
+public sealed record SupplementAnswer(JsonObject? Data);
+
+public static class ApplicationsApi
+{
+    public static IServiceCollection AddApplications(this IServiceCollection services) =>
+        services.AddSingleton<ApplicationReader>().AddSingleton<OutcomeBundles>();
+
+    public static IEndpointRouteBuilder MapApplicationsApi(this IEndpointRouteBuilder app)
+    {
+        var applications = app.MapGroup("/api/applications").WithTags("Applications");
+        applications.MapPost("/", SubmitAsync).RequireAuthorization(Policies.Citizen);
+        applications.MapGet("/", ListMineAsync).RequireAuthorization(Policies.Authenticated);
+        applications.MapGet("/{id:guid}", GetAsync).RequireAuthorization(Policies.Authenticated);
+        applications.MapPost("/{id:guid}/supplement", SupplementAsync).RequireAuthorization(Policies.Citizen);
+        applications.MapGet("/{id:guid}/history", HistoryAsync).RequireAuthorization(Policies.Authenticated);
+        applications.MapGet("/{id:guid}/bundle", BundleAsync).RequireAuthorization(Policies.Authenticated);
+        return app;
+    }
+
+    private static async Task<Created<ApplicationView>> SubmitAsync(SubmitApplicationRequest request, ClaimsPrincipal user, WorkflowEngine engine,
+        ScenarioCatalog catalog, ApplicationReader reader, ILogger<ApplicationReader> logger, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(request.Scenario))
+            throw RequestValidationException.For("scenario", "Give the key of the scenario to apply for (GET /api/scenarios lists them).");
+        var scenario = await catalog.FindLatestAsync(request.Scenario, ct)
+            ?? throw RequestValidationException.For("scenario", $"No scenario with key '{request.Scenario}' is deployed (GET /api/scenarios lists them).");
+        var data = request.Data ?? throw RequestValidationException.For("data", "Give the application's data: an object with the merged form's fields.");
+        var errors = FormValidator.Validate(scenario.RequireForm(), data);
+        if (errors.Count > 0)
+            throw new RequestValidationException("The application is not valid; nothing was stored.", ErrorsByField(errors));
+
+        // The application is the process instance; its id is the business key the departments quote.
+        var id = Guid.CreateVersion7();
+        var instance = await engine.StartAsync(scenario.Key, (JsonObject)data.DeepClone(), id.ToString(), scenario.Definition.Version,
+            actor: user.Name(), initiator: user.Name(), id: id, ct);
+        using (logger.BeginScope(new Dictionary<string, object> { ["ApplicationId"] = id }))
+            logger.LogInformation("Application {ApplicationId} filed for {Scenario} version {Version}", id, scenario.Key, scenario.Definition.Version);
+        var tasks = await engine.Store.ListTasksAsync(new TaskQuery(InstanceId: id), ct);
+        return TypedResults.Created($"/api/applications/{id}", await reader.ViewAsync(instance, tasks, user, ct));
+    }
+
+    internal static Dictionary<string, string[]> ErrorsByField(IEnumerable<FieldError> errors) =>
+        errors.GroupBy(e => e.Field, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray(), StringComparer.Ordinal);
+
+    private static async Task<Ok<List<ApplicationView>>> ListMineAsync(ClaimsPrincipal user, WorkflowEngine engine, ApplicationReader reader, CancellationToken ct)
+    {
+        var views = new List<ApplicationView>();
+        foreach (var instance in await engine.Store.ListInstancesAsync(user.Name(), ct))
+            views.Add(await reader.ViewAsync(instance, await engine.Store.ListTasksAsync(new TaskQuery(InstanceId: instance.Id), ct), user, ct));
+        return TypedResults.Ok(views);
+    }
+
+    private static async Task<Ok<ApplicationView>> GetAsync(Guid id, ClaimsPrincipal user, ApplicationReader reader, CancellationToken ct)
+    {
+        var (instance, tasks) = await reader.LoadVisibleAsync(id, user, ct);
+        return TypedResults.Ok(await reader.ViewAsync(instance, tasks, user, ct));
+    }
+
+    /// <summary>The citizen answers every open supplementation request of the application: the data is validated against
+    /// the requested fields, merged into the application, and the tasks can be decided again.</summary>
+    private static async Task<Ok<ApplicationView>> SupplementAsync(Guid id, SupplementAnswer answer, ClaimsPrincipal user, WorkflowEngine engine,
+        ScenarioCatalog catalog, ApplicationReader reader, IDbContextFactory<WorkflowDbContext> contexts, AuditTrail audit, CancellationToken ct)
+    {
+        var (instance, tasks) = await reader.LoadVisibleAsync(id, user, ct);
+        if (!ApplicationReader.IsOwner(user, instance))
+            throw ApiProblemException.NotFound($"No application has id {id}.");
+        var data = answer.Data ?? throw RequestValidationException.For("data", "Give the requested fields as an object.");
+        var openTaskIds = tasks.Where(t => t.Status == TaskState.Open).Select(t => t.Id).ToList();
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var requests = await db.TaskWork.Where(w => openTaskIds.Contains(w.TaskId) && w.SupplementFields != null).ToListAsync(ct);
+        if (requests.Count == 0)
+            throw ApiProblemException.Conflict("No department has asked for a supplement to this application.");
+        var requested = requests.SelectMany(r => JsonNode.Parse(r.SupplementFields!)!.AsArray().Select(f => (string)f!)).ToHashSet(StringComparer.Ordinal);
+        var scenario = await catalog.GetAsync(instance.DefinitionId, ct);
+        var errors = FormValidator.ValidateSupplement(scenario.RequireForm(), data, requested);
+        if (errors.Count > 0)
+            throw new RequestValidationException("The supplement is not valid; nothing was stored.", ErrorsByField(errors));
+
+        foreach (var request in requests)
+        {
+            request.SupplementFields = null;
+            request.SupplementMessage = null;
+            request.SupplementRequestedAt = null;
+            request.Version++;
+            audit.Record(db, id, request.TaskId, user.Name(), "supplement-answered", new JsonObject { ["fields"] = new JsonArray(data.Select(p => (JsonNode)p.Key).ToArray()) });
+        }
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            throw ApiProblemException.Conflict("A department changed its request meanwhile; look at the application again.");
+        }
+        var updated = await engine.SetVariablesAsync(id, (JsonObject)data.DeepClone(), user.Name(), ct);
+        return TypedResults.Ok(await reader.ViewAsync(updated, await engine.Store.ListTasksAsync(new TaskQuery(InstanceId: id), ct), user, ct));
+    }
+
+    private static async Task<Ok<IReadOnlyList<HistoryEntry>>> HistoryAsync(Guid id, ClaimsPrincipal user, ApplicationReader reader, AuditTrail audit,
+        CancellationToken ct)
+    {
+        await reader.LoadVisibleAsync(id, user, ct);
+        return TypedResults.Ok(await audit.HistoryAsync(id, ct));
+    }
+
+    private static async Task<FileContentHttpResult> BundleAsync(Guid id, ClaimsPrincipal user, ApplicationReader reader, OutcomeBundles bundles,
+        CancellationToken ct)
+    {
+        var (instance, tasks) = await reader.LoadVisibleAsync(id, user, ct);
+        if (!ApplicationReader.IsOwner(user, instance) && !user.IsSupervisorOrAdmin())
+            throw ApiProblemException.Forbidden("Only the applicant, supervisors and administrators receive the outcome bundle.");
+        if (instance.Status != InstanceStatus.Completed)
+            throw ApiProblemException.Conflict("The outcome bundle is issued once every department has decided; the application is still in progress.");
+        var (bytes, fileName) = await bundles.WriteAsync(instance, tasks, ct);
+        return TypedResults.File(bytes, "application/zip", fileName);
+    }
+}

@@ -1,0 +1,69 @@
+using System.Security.Cryptography;
+
+namespace OneStop.Workflow.Server.Auth;
+
+/// <summary>The "Auth" section of appsettings.json.</summary>
+public sealed class AuthOptions
+{
+    public const string SectionName = "Auth";
+
+    /// <summary>Issuer and audience of the tokens this server issues for its own user store.</summary>
+    public string Issuer { get; set; } = "onestop-workflow";
+    public string Audience { get; set; } = "onestop-workflow";
+
+    /// <summary>Lifetime of an access token.</summary>
+    public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromHours(8);
+
+    /// <summary>File holding the HMAC key that signs local tokens; generated on first run. Every node of a cluster must
+    /// read the same key. Default: outside the repository, in the OneStop data folder.</summary>
+    public string? SigningKeyPath { get; set; }
+
+    /// <summary>An external OpenID Connect issuer (the government's identity platform) whose tokens are accepted too.
+    /// Its tokens carry roles in <see cref="ExternalRoleClaim"/> and departments in the "department" claim.</summary>
+    public string? ExternalAuthority { get; set; }
+    public string? ExternalAudience { get; set; }
+    public string ExternalRoleClaim { get; set; } = "roles";
+
+    /// <summary>Seed the demonstration users (password "demo"). Only honoured in the Development environment.</summary>
+    public bool SeedDemoUsers { get; set; } = true;
+}
+
+/// <summary>Where OneStop keeps files that must never be in the repository: signing keys.</summary>
+public static class DataFolder
+{
+    public static string Path =>
+        Environment.GetEnvironmentVariable("ONESTOP_DATA_DIR") is { Length: > 0 } configured
+            ? configured
+            : System.IO.Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", "share", "onestop");
+}
+
+/// <summary>The HMAC-SHA256 key for local tokens: read from its file, or created (256 random bits, mode 0600).</summary>
+public static class TokenSigningKey
+{
+    public static byte[] LoadOrCreate(string path)
+    {
+        if (File.Exists(path))
+        {
+            var key = Convert.FromBase64String(File.ReadAllText(path).Trim());
+            if (key.Length < 32)
+                throw new InvalidOperationException($"The token signing key in {path} is shorter than 256 bits.");
+            return key;
+        }
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!);
+        var created = RandomNumberGenerator.GetBytes(32);
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        try
+        {
+            using var file = new FileStream(path, options);
+            using var writer = new StreamWriter(file);
+            writer.Write(Convert.ToBase64String(created));
+            return created;
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            return LoadOrCreate(path); // another node created it first
+        }
+    }
+}

@@ -1,0 +1,209 @@
+using System.Security.Claims;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using OneStop.Workflow.Engine.Execution;
+using OneStop.Workflow.Infrastructure.Persistence;
+using OneStop.Workflow.Server.Applications;
+using OneStop.Workflow.Server.Audit;
+using OneStop.Workflow.Server.Auth;
+using OneStop.Workflow.Server.Problems;
+using OneStop.Workflow.Server.Scenarios;
+using TaskStatus = OneStop.Workflow.Server.Applications.TaskStatus;
+
+namespace OneStop.Workflow.Server.Tasks;
+
+public sealed record QueueItem(Guid Id, Guid ApplicationId, string Scenario, string? Department, string? Name, string Status,
+    DateTimeOffset CreatedAt, DateTimeOffset? DueAt, string? ClaimedBy);
+
+public sealed record CompleteTaskRequest(string? Decision, JsonObject? Data, string? Comment);
+
+public sealed record SupplementRequest(List<string>? Fields, string? Message);
+
+public static class TasksApi
+{
+    public static IServiceCollection AddTaskQueues(this IServiceCollection services) => services.AddSingleton<DepartmentWork>();
+
+    public static IEndpointRouteBuilder MapTasksApi(this IEndpointRouteBuilder app)
+    {
+        var tasks = app.MapGroup("/api/tasks").WithTags("Tasks").RequireAuthorization(Policies.Staff);
+        tasks.MapGet("/", ListAsync);
+        tasks.MapPost("/{id:guid}/claim", (Guid id, ClaimsPrincipal user, DepartmentWork work, CancellationToken ct) => work.ClaimAsync(id, user, ct));
+        tasks.MapPost("/{id:guid}/release", (Guid id, ClaimsPrincipal user, DepartmentWork work, CancellationToken ct) => work.ReleaseAsync(id, user, ct));
+        tasks.MapPost("/{id:guid}/complete", (Guid id, CompleteTaskRequest request, ClaimsPrincipal user, DepartmentWork work, CancellationToken ct) =>
+            work.CompleteAsync(id, request, user, ct));
+        tasks.MapPost("/{id:guid}/request-supplement", (Guid id, SupplementRequest request, ClaimsPrincipal user, DepartmentWork work, CancellationToken ct) =>
+            work.RequestSupplementAsync(id, request, user, ct));
+        return app;
+    }
+
+    /// <summary>A department's queue: staff see only their own departments, supervisors every department.</summary>
+    private static async Task<Ok<List<QueueItem>>> ListAsync(string? department, string? status, ClaimsPrincipal user, WorkflowEngine engine,
+        ApplicationReader reader, CancellationToken ct)
+    {
+        if (status is not null && !TaskStatus.All.Contains(status))
+            throw RequestValidationException.For("status", $"Status '{status}' is not one of: {string.Join(", ", TaskStatus.All)}.");
+        var supervisor = user.IsSupervisorOrAdmin();
+        var mine = user.Departments();
+        if (department is not null && !supervisor && !mine.Contains(department))
+            throw ApiProblemException.Forbidden($"You do not work for department '{department}'.");
+        var engineStatus = status switch
+        {
+            TaskStatus.Completed => TaskState.Completed,
+            TaskStatus.Cancelled => TaskState.Cancelled,
+            _ => TaskState.Open,
+        };
+        IEnumerable<string?> departments = department is not null ? [department] : supervisor ? [null] : mine;
+        var records = new List<TaskRecord>();
+        foreach (var d in departments)
+            records.AddRange(await engine.Store.ListTasksAsync(new TaskQuery(Department: d, Status: engineStatus), ct));
+        var work = await reader.WorkOfAsync(records.Select(r => r.Id).ToList(), ct);
+        var items = records
+            .Select(r => new QueueItem(r.Id, r.InstanceId, "", r.Department, r.Name, TaskStatus.Of(r, work.GetValueOrDefault(r.Id)), r.CreatedAt, r.DueAt,
+                r.Status == TaskState.Open ? work.GetValueOrDefault(r.Id)?.ClaimedBy : null))
+            .Where(i => status is null || i.Status == status)
+            .OrderBy(i => i.DueAt ?? DateTimeOffset.MaxValue).ThenBy(i => i.CreatedAt)
+            .ToList();
+        // The scenario key comes from the instance; one read per distinct application.
+        var keys = new Dictionary<Guid, string>();
+        foreach (var id in items.Select(i => i.ApplicationId).Distinct())
+            keys[id] = (await engine.Store.LoadInstanceAsync(id, ct))?.DefinitionKey ?? "";
+        return TypedResults.Ok(items.Select(i => i with { Scenario = keys[i.ApplicationId] }).ToList());
+    }
+}
+
+/// <summary>Claim, release, decide and ask for a supplement: the department's work on an engine task. Claims and
+/// supplementation requests live in the TaskWork table with an optimistic version; every change is audited.</summary>
+public sealed class DepartmentWork(WorkflowEngine engine, ScenarioCatalog catalog, AuditTrail audit,
+    IDbContextFactory<WorkflowDbContext> contexts, TimeProvider clock, ILogger<DepartmentWork> logger)
+{
+    public async Task<Ok<ApplicationTaskView>> ClaimAsync(Guid taskId, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var task = await OpenTaskOfMyDepartmentAsync(taskId, user, ct);
+        return await ChangeAsync(task, user, "claimed", null, work =>
+        {
+            if (work.ClaimedBy is { } holder && holder != user.Name())
+                throw ApiProblemException.Conflict($"Task {taskId} is claimed by {holder}.");
+            work.ClaimedBy = user.Name();
+            work.ClaimedAt = clock.GetUtcNow();
+        }, ct);
+    }
+
+    public async Task<Ok<ApplicationTaskView>> ReleaseAsync(Guid taskId, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var task = await OpenTaskOfMyDepartmentAsync(taskId, user, ct);
+        return await ChangeAsync(task, user, "released", null, work =>
+        {
+            if (work.ClaimedBy is null)
+                throw ApiProblemException.Conflict($"Task {taskId} is not claimed.");
+            if (work.ClaimedBy != user.Name() && !user.IsSupervisorOrAdmin())
+                throw ApiProblemException.Conflict($"Task {taskId} is claimed by {work.ClaimedBy}; only they or a supervisor can release it.");
+            work.ClaimedBy = null;
+            work.ClaimedAt = null;
+        }, ct);
+    }
+
+    public async Task<Ok<ApplicationTaskView>> RequestSupplementAsync(Guid taskId, SupplementRequest request, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var task = await OpenTaskOfMyDepartmentAsync(taskId, user, ct);
+        var instance = await engine.GetInstanceAsync(task.InstanceId, ct);
+        var form = (await catalog.GetAsync(instance.DefinitionId, ct)).RequireForm();
+        if (request.Fields is not { Count: > 0 } fields)
+            throw RequestValidationException.For("fields", "Name the fields the citizen must supply again.");
+        var departmentForm = form.ForDepartment(task.Department!);
+        var unknown = fields.Where(f => !departmentForm.CanSee(f)).ToList();
+        if (unknown.Count > 0)
+            throw RequestValidationException.For("fields",
+                $"Department {task.Department} can ask only for its own and the shared fields; not: {string.Join(", ", unknown)}.");
+        var requested = new JsonArray(fields.Distinct(StringComparer.Ordinal).Select(f => (JsonNode)f).ToArray());
+        return await ChangeAsync(task, user, "supplement-requested",
+            new JsonObject { ["fields"] = requested.DeepClone(), ["message"] = request.Message }, work =>
+            {
+                if (work.ClaimedBy is { } holder && holder != user.Name())
+                    throw ApiProblemException.Conflict($"Task {taskId} is claimed by {holder}.");
+                work.SupplementFields = requested.ToJsonString();
+                work.SupplementMessage = request.Message;
+                work.SupplementRequestedAt = clock.GetUtcNow();
+            }, ct);
+    }
+
+    public async Task<Ok<ApplicationTaskView>> CompleteAsync(Guid taskId, CompleteTaskRequest request, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (request.Decision is not (TaskDecision.Approved or TaskDecision.Rejected))
+            errors["decision"] = [$"The decision must be \"{TaskDecision.Approved}\" or \"{TaskDecision.Rejected}\"."];
+        if (request.Decision == TaskDecision.Rejected && string.IsNullOrWhiteSpace(request.Comment))
+            errors["comment"] = ["A rejection must state its reason (Administrative Licensing Law Art. 38)."];
+        if (errors.Count > 0)
+            throw new RequestValidationException("The decision is not valid; nothing was stored.", errors);
+
+        var task = await OpenTaskOfMyDepartmentAsync(taskId, user, ct);
+        // Taking the claim first, under the row's version, makes two staff deciding at once end in one decision and one 409.
+        await ChangeAsync(task, user, null, null, work =>
+        {
+            if (work.ClaimedBy is { } holder && holder != user.Name())
+                throw ApiProblemException.Conflict($"Task {taskId} is claimed by {holder}.");
+            if (work.SupplementFields is not null)
+                throw ApiProblemException.Conflict($"Task {taskId} waits for the citizen's supplement.");
+            work.ClaimedBy = user.Name();
+            work.ClaimedAt ??= clock.GetUtcNow();
+        }, ct);
+        var decision = new TaskDecision(request.Decision!, request.Comment, user.Name(), clock.GetUtcNow(), request.Data ?? []);
+        var instance = await engine.CompleteTaskAsync(taskId, new JsonObject
+        {
+            [TaskDecision.VariableName(taskId)] = decision.ToJson(),
+            ["decision"] = decision.Decision, // for gateways that route on the latest decision
+        }, user.Name(), ct);
+        // Audited once the engine has taken the decision: a refused completion leaves no "decided" entry behind.
+        await audit.RecordAsync(task.InstanceId, taskId, user.Name(), "decided",
+            new JsonObject { ["decision"] = request.Decision, ["comment"] = request.Comment }, ct);
+        var completed = await engine.Store.FindTaskAsync(taskId, ct) ?? task;
+        return TypedResults.Ok(ApplicationReader.TaskView(instance, completed, null));
+    }
+
+    private async Task<TaskRecord> OpenTaskOfMyDepartmentAsync(Guid taskId, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var task = await engine.Store.FindTaskAsync(taskId, ct) ?? throw ApiProblemException.NotFound($"No task has id {taskId}.");
+        if (!user.IsSupervisorOrAdmin() && (task.Department is null || !user.Departments().Contains(task.Department)))
+            throw ApiProblemException.Forbidden($"Task {taskId} belongs to department '{task.Department}', not to yours.");
+        if (task.Status != TaskState.Open)
+            throw ApiProblemException.Conflict(task.Status == TaskState.Completed
+                ? $"Task {taskId} was already completed{(task.EndedBy is null ? "" : $" by {task.EndedBy}")}."
+                : $"Task {taskId} was cancelled.");
+        return task;
+    }
+
+    /// <summary>Changes the task's work row under its version; <paramref name="action"/> null changes without an audit
+    /// entry (the caller records one when the whole change has happened).</summary>
+    private async Task<Ok<ApplicationTaskView>> ChangeAsync(TaskRecord task, ClaimsPrincipal user, string? action, JsonObject? data,
+        Action<TaskWorkRow> change, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var work = await db.TaskWork.FirstOrDefaultAsync(w => w.TaskId == task.Id, ct);
+        if (work is null)
+        {
+            work = new TaskWorkRow { TaskId = task.Id, InstanceId = task.InstanceId, Version = 1 };
+            db.TaskWork.Add(work);
+        }
+        else
+        {
+            work.Version++;
+        }
+        change(work);
+        if (action is not null)
+            audit.Record(db, task.InstanceId, task.Id, user.Name(), action, data);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException)
+        {
+            // Another request changed (or created) the row since it was read.
+            throw ApiProblemException.Conflict($"Task {task.Id} was changed by someone else meanwhile; look at it again.");
+        }
+        using (logger.BeginScope(new Dictionary<string, object> { ["ApplicationId"] = task.InstanceId }))
+            logger.LogInformation("Task {TaskId} of application {ApplicationId} {Action} by {Actor}", task.Id, task.InstanceId, action ?? "taken for a decision", user.Name());
+        var instance = await engine.GetInstanceAsync(task.InstanceId, ct);
+        return TypedResults.Ok(ApplicationReader.TaskView(instance, task, work));
+    }
+}

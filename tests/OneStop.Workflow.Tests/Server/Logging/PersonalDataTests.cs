@@ -1,0 +1,34 @@
+extern alias Server;
+using Serilog.Events;
+using Serilog.Parsing;
+using Server::OneStop.Workflow.Server.Logging;
+
+namespace OneStop.Workflow.Tests.Server.Logging;
+
+public sealed class PersonalDataTests
+{
+    [Theory]
+    [InlineData("ID 110105199003070017 given", "ID 110**************7 given")]
+    [InlineData("id=11010519920815002X;", "id=110**************X;")]
+    [InlineData("call 13800001234 now", "call 138****1234 now")]
+    [InlineData("+86 13912345678", "+86 139****5678")]
+    [InlineData("order 1234567", "order 1234567")]
+    public void Mask_HidesIdAndMobileNumbers_InAnyText(string text, string masked) => Assert.Equal(masked, PersonalData.Mask(text));
+
+    [Fact]
+    public void Enricher_MasksEveryStringProperty_NestedOnesIncluded()
+    {
+        var logEvent = new LogEvent(DateTimeOffset.UtcNow, LogEventLevel.Information, null, new MessageTemplateParser().Parse("{Data} {List}"),
+        [
+            new LogEventProperty("Data", new StructureValue([new LogEventProperty("phone", new ScalarValue("13800001234"))])),
+            new LogEventProperty("List", new SequenceValue([new ScalarValue("110105199003070017")])),
+        ]);
+
+        new PersonalDataMaskingEnricher().Enrich(logEvent, null!);
+
+        var rendered = logEvent.RenderMessage();
+        Assert.DoesNotContain("13800001234", rendered);
+        Assert.DoesNotContain("110105199003070017", rendered);
+        Assert.Contains("138****1234", rendered);
+    }
+}
