@@ -114,10 +114,29 @@ public static class ApplicationsApi
     }
 
     private static async Task<Ok<IReadOnlyList<HistoryEntry>>> HistoryAsync(Guid id, ClaimsPrincipal user, ApplicationReader reader, AuditTrail audit,
-        CancellationToken ct)
+        ScenarioCatalog catalog, CancellationToken ct)
     {
-        await reader.LoadVisibleAsync(id, user, ct);
-        return TypedResults.Ok(await audit.HistoryAsync(id, ct));
+        var (instance, tasks) = await reader.LoadVisibleAsync(id, user, ct);
+        var history = await audit.HistoryAsync(id, ct);
+        if (ApplicationReader.IsOwner(user, instance) || user.IsSupervisorOrAdmin())
+            return TypedResults.Ok(history);
+
+        // Department staff: the entries carry the data that changed (the submission, decisions, supplements);
+        // keep only the fields their departments may see, as in the application itself.
+        var form = (await catalog.GetAsync(instance.DefinitionId, ct)).Form;
+        var views = ApplicationReader.InvolvedDepartments(user, tasks).Select(d => form?.ForDepartment(d)).OfType<DepartmentForm>().ToList();
+        return TypedResults.Ok<IReadOnlyList<HistoryEntry>>(history
+            .Select(entry => entry.Data?["variables"] is JsonObject variables
+                ? entry with { Data = WithVariables(entry.Data.AsObject(), variables, key => views.Any(v => v.CanSee(key))) }
+                : entry)
+            .ToList());
+    }
+
+    private static JsonObject WithVariables(JsonObject data, JsonObject variables, Func<string, bool> visible)
+    {
+        var copy = (JsonObject)data.DeepClone();
+        copy["variables"] = new JsonObject(variables.Where(v => visible(v.Key)).Select(v => KeyValuePair.Create(v.Key, v.Value?.DeepClone())));
+        return copy;
     }
 
     private static async Task<FileContentHttpResult> BundleAsync(Guid id, ClaimsPrincipal user, ApplicationReader reader, OutcomeBundles bundles,

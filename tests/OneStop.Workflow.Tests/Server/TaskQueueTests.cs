@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json.Nodes;
 
 namespace OneStop.Workflow.Tests.Server;
 
@@ -22,6 +23,25 @@ public sealed class TaskQueueTests(ServerFixture server)
         Assert.Contains(all.AsArray(), t => (string?)t!["department"] == "health-commission");
         Assert.Contains(all.AsArray(), t => (string?)t!["department"] == "market-regulation");
         Assert.All(all.AsArray(), t => Assert.Equal("open", (string?)t!["status"]));
+    }
+
+    [Fact]
+    public async Task History_AsDepartmentStaff_ShowsOnlyTheFieldsThatDepartmentMaySee()
+    {
+        var citizen = await server.ClientAsync("citizen1");
+        var application = await (await citizen.PostJsonAsync("/api/applications",
+            new { scenario = "newborn-registration", data = ServerFixture.DemoData("newborn-registration") })).JsonAsync(HttpStatusCode.Created);
+        var path = $"/api/applications/{(string?)application["id"]}/history";
+
+        var asStaff = await (await (await server.ClientAsync("staff.health-commission")).GetAsync(path)).JsonAsync(HttpStatusCode.OK);
+        var asOwner = await (await citizen.GetAsync(path)).JsonAsync(HttpStatusCode.OK);
+
+        static JsonObject Submitted(JsonNode history) =>
+            history.AsArray().Single(e => (string?)e!["kind"] == "InstanceStarted")!["data"]!["variables"]!.AsObject();
+        // The bank account is asked for the medical insurance bureau and the social-security card, not the health commission.
+        Assert.False(Submitted(asStaff).ContainsKey("bankAccount"));
+        Assert.True(Submitted(asStaff).ContainsKey("childName"));
+        Assert.True(Submitted(asOwner).ContainsKey("bankAccount"));
     }
 
     [Fact]
