@@ -4,24 +4,41 @@ using Serilog.Events;
 
 namespace OneStop.Workflow.Server.Logging;
 
-/// <summary>Masks PRC resident ID numbers and mainland mobile phone numbers wherever they appear in text.</summary>
+/// <summary>Masks PRC resident ID numbers (18-digit, and the old 15-digit form), mainland mobile numbers and landline
+/// numbers wherever they appear in text, also when written with spaces or dashes between groups. Only whole numbers
+/// count: a run of digits inside a longer word (a hexadecimal id) is left alone.</summary>
 public static partial class PersonalData
 {
-    [GeneratedRegex(@"(?<![0-9A-Za-z])(\d{3})\d{14}([\dXx])(?![0-9A-Za-z])", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 200)]
+    private const string Before = "(?<![0-9A-Za-z])";
+    private const string After = "(?![0-9A-Za-z])";
+
+    // An ID number holds its holder's birth date (digits 7-14, or 7-12 in the old form): requiring one keeps other long
+    // numbers (tick counts, order numbers) readable.
+    [GeneratedRegex(Before + @"(\d{3})\d{3}[ -]?(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])[ -]?\d{3}([\dXx])" + After,
+        RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 200)]
     private static partial Regex IdNumber();
 
-    [GeneratedRegex(@"(?<!\d)((?:\+?86[ -]?)?1[3-9]\d)\d{4}(\d{4})(?!\d)", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 200)]
+    [GeneratedRegex(Before + @"(\d{3})\d{5}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{2}(\d)" + After,
+        RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 200)]
+    private static partial Regex OldIdNumber();
+
+    [GeneratedRegex(@"(?<![0-9A-Za-z+])((?:(?:\+|00)86[ -]?)?1[3-9]\d)[ -]?\d{4}[ -]?(\d{4})" + After, RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 200)]
     private static partial Regex MobileNumber();
 
-    /// <summary>110105199001011234 → 110**************4; 13812345678 → 138****5678.</summary>
+    [GeneratedRegex(Before + @"(0\d{2,3})([ -]?)\d{3,4}(\d{4})" + After, RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 200)]
+    private static partial Regex LandlineNumber();
+
+    /// <summary>110105199001011234 → 110**************4; 13812345678 → 138****5678; 010-12345678 → 010-****5678.</summary>
     public static string Mask(string text)
     {
-        if (text.Length < 11)
+        if (text.Length < 10)
             return text;
         try
         {
             var masked = IdNumber().Replace(text, m => m.Groups[1].Value + new string('*', 14) + m.Groups[2].Value);
-            return MobileNumber().Replace(masked, m => m.Groups[1].Value + "****" + m.Groups[2].Value);
+            masked = OldIdNumber().Replace(masked, m => m.Groups[1].Value + new string('*', 11) + m.Groups[2].Value);
+            masked = MobileNumber().Replace(masked, m => m.Groups[1].Value + "****" + m.Groups[2].Value);
+            return LandlineNumber().Replace(masked, m => m.Groups[1].Value + m.Groups[2].Value + "****" + m.Groups[3].Value);
         }
         catch (RegexMatchTimeoutException)
         {
