@@ -83,3 +83,12 @@ public sealed class PersonalDataMaskingEnricher : ILogEventEnricher
         }
     }
 }
+
+/// <summary>Wraps an exception for logging so that its rendered text (message, inner exceptions, stack) is masked:
+/// Serilog writes an event's exception with <see cref="Exception.ToString"/>, which no enricher can change.</summary>
+public sealed class MaskedException(Exception inner) : Exception(PersonalData.Mask(inner.Message))
+{
+    public Type InnerType { get; } = inner.GetType();
+
+    public override string ToString() => PersonalData.Mask(inner.ToString());
+}

@@ -42,4 +42,27 @@ public sealed class PersonalDataTests
         Assert.DoesNotContain("110105199003070017", rendered);
         Assert.Contains("138****1234", rendered);
     }
+
+    [Fact]
+    public void MaskedException_RendersWithoutPersonalData()
+    {
+        Exception thrown;
+        try
+        {
+            throw new InvalidOperationException("Lookup of 110105199003070017 (phone 13800001234) failed",
+                new IOException("registry said 11010519920815002X"));
+        }
+        catch (InvalidOperationException ex)
+        {
+            thrown = ex;
+        }
+
+        var rendered = new MaskedException(thrown).ToString();
+
+        Assert.DoesNotContain("110105199003070017", rendered);
+        Assert.DoesNotContain("13800001234", rendered);
+        Assert.DoesNotContain("11010519920815002X", rendered);
+        Assert.Contains("InvalidOperationException", rendered);
+        Assert.Contains(nameof(MaskedException_RendersWithoutPersonalData), rendered); // the stack trace stays
+    }
 }
