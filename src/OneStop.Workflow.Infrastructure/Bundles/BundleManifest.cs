@@ -58,6 +58,9 @@ public sealed record BundleManifest(
     /// <summary>Reads a manifest; a <see cref="FormatException"/> says what is wrong with it.</summary>
     internal static BundleManifest Parse(ReadOnlySpan<byte> json)
     {
+        // The reader does not check the UTF-8 inside strings; reading such a string later would throw, not report.
+        if (!System.Text.Unicode.Utf8.IsValid(json))
+            throw new FormatException("not valid UTF-8.");
         JsonDocument document;
         try
         {

@@ -78,7 +78,7 @@ internal static class ManifestSeal
                 }
             }
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException) // the latter: invalid UTF-8 in a string
         {
             problems.Add($"{file}: the protected header is not valid JSON.");
             return null;

@@ -56,7 +56,11 @@ public sealed record TaskDecision(string Decision, string? Comment, string Decid
 
     public JsonObject ToJson() => new()
     {
-        ["decision"] = Decision, ["comment"] = Comment, ["decidedBy"] = DecidedBy, ["decidedAt"] = DecidedAt.ToString("O"), ["data"] = Data.DeepClone(),
+        ["decision"] = Decision,
+        ["comment"] = Comment,
+        ["decidedBy"] = DecidedBy,
+        ["decidedAt"] = DecidedAt.ToString("O"),
+        ["data"] = Data.DeepClone(),
     };
 
     public static TaskDecision? Of(ProcessInstance instance, Guid taskId) =>
@@ -115,6 +119,14 @@ public sealed class ApplicationReader(WorkflowEngine engine, ScenarioCatalog cat
             data = visible;
         }
         var taskViews = tasks.Select(t => TaskView(instance, t, work.GetValueOrDefault(t.Id))).ToList();
+        if (!user.IsSupervisorOrAdmin() && !IsOwner(user, instance))
+        {
+            // Another department's comment and supplementation message are its own business.
+            var mine = InvolvedDepartments(user, tasks);
+            taskViews = taskViews.Select(t => t.Department is { } d && mine.Contains(d)
+                ? t
+                : t with { Comment = null, Supplement = t.Supplement is null ? null : t.Supplement with { Message = null } }).ToList();
+        }
         return new ApplicationView(instance.Id, instance.DefinitionKey, instance.DefinitionVersion, scenario.Title, StatusOf(instance, tasks),
             instance.Initiator, instance.StartedAt, instance.Status == InstanceStatus.Completed ? instance.EndedAt : null, taskViews, data);
     }

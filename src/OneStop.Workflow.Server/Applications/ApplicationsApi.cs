@@ -8,6 +8,7 @@ using OneStop.Workflow.Infrastructure.Persistence;
 using OneStop.Workflow.Server.Audit;
 using OneStop.Workflow.Server.Bundles;
 using OneStop.Workflow.Server.Auth;
+using OneStop.Workflow.Server.Hosting;
 using OneStop.Workflow.Server.Problems;
 using OneStop.Workflow.Server.Scenarios;
 
@@ -25,10 +26,10 @@ public static class ApplicationsApi
     public static IEndpointRouteBuilder MapApplicationsApi(this IEndpointRouteBuilder app)
     {
         var applications = app.MapGroup("/api/applications").WithTags("Applications");
-        applications.MapPost("/", SubmitAsync).RequireAuthorization(Policies.Citizen);
+        applications.MapPost("/", SubmitAsync).RequireAuthorization(Policies.Citizen).WithJsonBodyLimit();
         applications.MapGet("/", ListMineAsync).RequireAuthorization(Policies.Authenticated);
         applications.MapGet("/{id:guid}", GetAsync).RequireAuthorization(Policies.Authenticated);
-        applications.MapPost("/{id:guid}/supplement", SupplementAsync).RequireAuthorization(Policies.Citizen);
+        applications.MapPost("/{id:guid}/supplement", SupplementAsync).RequireAuthorization(Policies.Citizen).WithJsonBodyLimit();
         applications.MapGet("/{id:guid}/history", HistoryAsync).RequireAuthorization(Policies.Authenticated);
         applications.MapGet("/{id:guid}/bundle", BundleAsync).RequireAuthorization(Policies.Authenticated);
         return app;
@@ -92,7 +93,17 @@ public static class ApplicationsApi
         var errors = FormValidator.ValidateSupplement(scenario.RequireForm(), data, requested);
         if (errors.Count > 0)
             throw new RequestValidationException("The supplement is not valid; nothing was stored.", ErrorsByField(errors));
+        // A changed answer can route the application to forms it did not use before: the whole merged data must still be valid.
+        var merged = ApplicationReader.ApplicationData(instance, scenario);
+        foreach (var (key, value) in data)
+            merged[key] = value?.DeepClone();
+        var mergedErrors = FormValidator.Validate(scenario.RequireForm(), merged);
+        if (mergedErrors.Count > 0)
+            throw new RequestValidationException(
+                "With this supplement the application would need fields that no department asked for; nothing was stored.", ErrorsByField(mergedErrors));
 
+        // The data first: when clearing the requests fails afterwards, answering again is harmless.
+        var updated = await engine.SetVariablesAsync(id, (JsonObject)data.DeepClone(), user.Name(), ct);
         foreach (var request in requests)
         {
             request.SupplementFields = null;
@@ -107,9 +118,8 @@ public static class ApplicationsApi
         }
         catch (DbUpdateConcurrencyException)
         {
-            throw ApiProblemException.Conflict("A department changed its request meanwhile; look at the application again.");
+            throw ApiProblemException.Conflict("Your answer was stored, but a department changed its request meanwhile; look at the application again.");
         }
-        var updated = await engine.SetVariablesAsync(id, (JsonObject)data.DeepClone(), user.Name(), ct);
         return TypedResults.Ok(await reader.ViewAsync(updated, await engine.Store.ListTasksAsync(new TaskQuery(InstanceId: id), ct), user, ct));
     }
 
@@ -124,13 +134,25 @@ public static class ApplicationsApi
         // Department staff: the entries carry the data that changed (the submission, decisions, supplements);
         // keep only the fields their departments may see, as in the application itself.
         var form = (await catalog.GetAsync(instance.DefinitionId, ct)).Form;
-        var views = ApplicationReader.InvolvedDepartments(user, tasks).Select(d => form?.ForDepartment(d)).OfType<DepartmentForm>().ToList();
+        var mine = ApplicationReader.InvolvedDepartments(user, tasks);
+        var views = mine.Select(d => form?.ForDepartment(d)).OfType<DepartmentForm>().ToList();
+        var othersTasks = tasks.Where(t => t.Department is null || !mine.Contains(t.Department)).Select(t => t.Id).ToHashSet();
         return TypedResults.Ok<IReadOnlyList<HistoryEntry>>(history
+            .Where(entry => !IsOtherDepartmentsBusiness(entry, mine, othersTasks))
             .Select(entry => entry.Data?["variables"] is JsonObject variables
                 ? entry with { Data = WithVariables(entry.Data.AsObject(), variables, key => views.Any(v => v.CanSee(key))) }
                 : entry)
             .ToList());
     }
+
+    /// <summary>Materials addressed to another department, and another department's supplementation requests and decisions
+    /// (their messages and comments), are that department's business only.</summary>
+    private static bool IsOtherDepartmentsBusiness(HistoryEntry entry, IReadOnlySet<string> mine, IReadOnlySet<Guid> othersTasks) => entry.Kind switch
+    {
+        AuditActions.AttachmentUploaded => (string?)entry.Data?["department"] is { } department && !mine.Contains(department),
+        AuditActions.SupplementRequested or AuditActions.Decided => entry.TaskId is { } task && othersTasks.Contains(task),
+        _ => false,
+    };
 
     private static JsonObject WithVariables(JsonObject data, JsonObject variables, Func<string, bool> visible)
     {

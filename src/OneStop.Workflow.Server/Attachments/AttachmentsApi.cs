@@ -10,6 +10,7 @@ using OneStop.Workflow.Server.Applications;
 using OneStop.Workflow.Server.Audit;
 using OneStop.Workflow.Server.Auth;
 using OneStop.Workflow.Server.Problems;
+using OneStop.Workflow.Server.Scenarios;
 
 namespace OneStop.Workflow.Server.Attachments;
 
@@ -43,9 +44,10 @@ public static class AttachmentsApi
     }
 
     private static async Task<Created<AttachmentView>> UploadAsync(Guid id, HttpContext context, ClaimsPrincipal user, ApplicationReader reader,
-        IDbContextFactory<WorkflowDbContext> contexts, AuditTrail audit, IConfiguration configuration, TimeProvider clock, CancellationToken ct)
+        IDbContextFactory<WorkflowDbContext> contexts, AuditTrail audit, ScenarioCatalog catalog, IConfiguration configuration, TimeProvider clock,
+        CancellationToken ct)
     {
-        var (instance, tasks) = await reader.LoadVisibleAsync(id, user, ct);
+        var (instance, _) = await reader.LoadVisibleAsync(id, user, ct);
         if (!ApplicationReader.IsOwner(user, instance))
             throw ApiProblemException.NotFound($"No application has id {id}.");
         if (instance.Status != InstanceStatus.Running)
@@ -58,16 +60,7 @@ public static class AttachmentsApi
             throw TooLarge(maxBytes);
         if (!context.Request.HasFormContentType)
             throw RequestValidationException.For("file", "Upload the material as multipart/form-data with one part named \"file\".");
-        context.Features.Set<IFormFeature>(new FormFeature(context.Request, new FormOptions { MultipartBodyLengthLimit = maxBytes + 64 * 1024 }));
-        IFormCollection form;
-        try
-        {
-            form = await context.Request.ReadFormAsync(ct);
-        }
-        catch (InvalidDataException)
-        {
-            throw TooLarge(maxBytes);
-        }
+        var form = await MultipartForms.ReadAsync(context, maxBytes + 64 * 1024, "file", () => TooLarge(maxBytes), ct);
         if (form.Files.Count != 1 || form.Files[0].Name != "file")
             throw RequestValidationException.For("file", "Send exactly one file, in the part named \"file\".");
         var file = form.Files[0];
@@ -77,8 +70,11 @@ public static class AttachmentsApi
             throw RequestValidationException.For("file", "The file is empty.");
         var name = SafeFileName(file.FileName);
         var department = form["department"].ToString() is { Length: > 0 } given ? given : null;
-        if (department is not null && tasks.All(t => t.Department != department))
-            throw RequestValidationException.For("department", $"Department '{department}' takes no part in this application.");
+        // The scenario's departments, not the current tasks: material for a department whose task comes later is normal.
+        var departments = (await catalog.GetAsync(instance.DefinitionId, ct)).Form?.Departments ?? [];
+        if (department is not null && !departments.Contains(department, StringComparer.Ordinal))
+            throw RequestValidationException.For("department",
+                $"Department '{department}' takes no part in this scenario; one of: {string.Join(", ", departments)}.");
 
         var content = new byte[file.Length];
         await using (var stream = file.OpenReadStream())
@@ -104,7 +100,7 @@ public static class AttachmentsApi
         };
         await using var db = await contexts.CreateDbContextAsync(ct);
         db.Attachments.Add(row);
-        audit.Record(db, id, null, user.Name(), "attachment-uploaded",
+        audit.Record(db, id, null, user.Name(), AuditActions.AttachmentUploaded,
             new JsonObject { ["attachmentId"] = row.Id.ToString(), ["fileName"] = name, ["sha256"] = row.Sha256, ["department"] = department });
         await db.SaveChangesAsync(ct);
         return TypedResults.Created($"/api/applications/{id}/attachments/{row.Id}", View(row));
@@ -118,8 +114,16 @@ public static class AttachmentsApi
         var rows = await db.Attachments.AsNoTracking().Where(a => a.InstanceId == id)
             .Select(a => new AttachmentRow
             {
-                Id = a.Id, InstanceId = a.InstanceId, Department = a.Department, FileName = a.FileName, ContentType = a.ContentType,
-                Size = a.Size, Sha256 = a.Sha256, Content = Array.Empty<byte>(), UploadedBy = a.UploadedBy, UploadedAt = a.UploadedAt,
+                Id = a.Id,
+                InstanceId = a.InstanceId,
+                Department = a.Department,
+                FileName = a.FileName,
+                ContentType = a.ContentType,
+                Size = a.Size,
+                Sha256 = a.Sha256,
+                Content = Array.Empty<byte>(),
+                UploadedBy = a.UploadedBy,
+                UploadedAt = a.UploadedAt,
             })
             .ToListAsync(ct);
         return TypedResults.Ok(rows.Where(r => MaySee(user, instance, tasks, r)).OrderBy(r => r.UploadedAt).Select(View).ToList());

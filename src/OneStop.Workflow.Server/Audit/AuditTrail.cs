@@ -9,6 +9,14 @@ namespace OneStop.Workflow.Server.Audit;
 /// set, timers) or a department's work recorded by the server (claim, release, supplementation request).</summary>
 public sealed record HistoryEntry(DateTimeOffset At, string? Actor, string Kind, string? Element, Guid? TaskId, JsonNode? Data);
 
+/// <summary>The kinds of audit entries the server records.</summary>
+public static class AuditActions
+{
+    public const string AttachmentUploaded = "attachment-uploaded";
+    public const string SupplementRequested = "supplement-requested";
+    public const string Decided = "decided";
+}
+
 /// <summary>Records the changes the server makes around the engine's tasks and merges them with the engine history.</summary>
 public sealed class AuditTrail(IDbContextFactory<WorkflowDbContext> contexts, WorkflowEngine engine, TimeProvider clock)
 {

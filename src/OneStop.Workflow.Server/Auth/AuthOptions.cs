@@ -24,6 +24,18 @@ public sealed class AuthOptions
     public string? ExternalAudience { get; set; }
     public string ExternalRoleClaim { get; set; } = "roles";
 
+    /// <summary>The roles the external issuer may grant; any other role in its tokens is ignored, so that a mistake at the
+    /// identity platform cannot make someone an administrator or designer here unless configured. Null means citizen and
+    /// staff (a default array would be extended, not replaced, by configuration binding).</summary>
+    public string[]? ExternalRoles { get; set; }
+
+    public IReadOnlySet<string> AllowedExternalRoles =>
+        (ExternalRoles is { Length: > 0 } configured ? configured : [Roles.Citizen, Roles.Staff]).ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>Token requests allowed per minute from one client address, and for one user name.</summary>
+    public int TokenAttemptsPerMinutePerClient { get; set; } = 10;
+    public int TokenAttemptsPerMinutePerUser { get; set; } = 10;
+
     /// <summary>Seed the demonstration users (password "demo"). Only honoured in the Development environment.</summary>
     public bool SeedDemoUsers { get; set; } = true;
 }

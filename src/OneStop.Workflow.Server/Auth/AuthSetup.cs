@@ -27,6 +27,7 @@ public static class AuthSetup
         var signingKey = new SymmetricSecurityKey(TokenSigningKey.LoadOrCreate(keyPath)) { KeyId = "local" };
         builder.Services.AddSingleton(new TokenIssuer(signingKey, options));
         builder.Services.AddSingleton<UserStore>();
+        builder.Services.AddSingleton(new TokenAttempts(options));
 
         var external = options.ExternalAuthority is { Length: > 0 };
         var authentication = builder.Services.AddAuthentication(BearerScheme)
@@ -58,6 +59,8 @@ public static class AuthSetup
                 jwt.Audience = options.ExternalAudience;
                 jwt.TokenValidationParameters.NameClaimType = NameClaim;
                 jwt.TokenValidationParameters.RoleClaimType = options.ExternalRoleClaim;
+                jwt.TokenValidationParameters.ClockSkew = TimeSpan.FromSeconds(30);
+                jwt.Events = new JwtBearerEvents { OnTokenValidated = context => ExternalIdentity.Apply(context, options) };
             });
         }
 

@@ -13,13 +13,16 @@ public sealed record BundleVerificationResponse(bool Valid, IReadOnlyList<string
 public static class BundlesApi
 {
     /// <summary>The largest bundle the verify endpoint reads.</summary>
-    public const long MaxUploadBytes = 32L * 1024 * 1024;
+    public const long MaxUploadBytes = 8L * 1024 * 1024;
+
+    /// <summary>The rate limiter policy that bounds concurrent verifications.</summary>
+    public const string VerifyConcurrencyPolicy = "bundle-verify";
 
     public static IEndpointRouteBuilder MapBundlesApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/seal/public-key", (SealKey seal) => TypedResults.Ok(new SealPublicKeyResponse(
             seal.KeyId, "ES256", seal.PublicKey.ToPem(), JsonNode.Parse(seal.PublicKey.ToJwk())!))).AllowAnonymous().WithTags("Bundles");
-        app.MapPost("/api/bundles/verify", VerifyAsync).AllowAnonymous().WithTags("Bundles");
+        app.MapPost("/api/bundles/verify", VerifyAsync).AllowAnonymous().RequireRateLimiting(VerifyConcurrencyPolicy).WithTags("Bundles");
         return app;
     }
 
@@ -29,12 +32,12 @@ public static class BundlesApi
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
             limit.MaxRequestBodySize = MaxUploadBytes + 64 * 1024;
         if (context.Request.ContentLength > MaxUploadBytes + 64 * 1024)
-            throw new ApiProblemException(StatusCodes.Status413PayloadTooLarge, "Bundle too large", $"A bundle may have at most {MaxUploadBytes:N0} bytes.");
+            throw TooLarge();
 
         using var buffer = new MemoryStream();
         if (context.Request.HasFormContentType)
         {
-            var form = await context.Request.ReadFormAsync(ct);
+            var form = await MultipartForms.ReadAsync(context, MaxUploadBytes + 64 * 1024, "bundle", TooLarge, ct);
             if (form.Files.Count != 1)
                 throw RequestValidationException.For("bundle", "Send exactly one file: the outcome bundle ZIP.");
             await using var file = form.Files[0].OpenReadStream();
@@ -59,8 +62,11 @@ public static class BundlesApi
         while ((read = await source.ReadAsync(chunk, ct)) > 0)
         {
             if (destination.Length + read > MaxUploadBytes)
-                throw new ApiProblemException(StatusCodes.Status413PayloadTooLarge, "Bundle too large", $"A bundle may have at most {MaxUploadBytes:N0} bytes.");
+                throw TooLarge();
             destination.Write(chunk, 0, read);
         }
     }
+
+    private static ApiProblemException TooLarge() =>
+        new(StatusCodes.Status413PayloadTooLarge, "Bundle too large", $"A bundle may have at most {MaxUploadBytes:N0} bytes.");
 }

@@ -19,12 +19,16 @@ internal static class RepositoryConfiguration
             var sources = builder.Configuration.Sources;
             var fileSource = new Microsoft.Extensions.Configuration.Json.JsonConfigurationSource
             {
-                Path = Path.Combine(root, "appsettings.json"), Optional = false, ReloadOnChange = false,
+                Path = Path.Combine(root, "appsettings.json"),
+                Optional = false,
+                ReloadOnChange = false,
             };
             fileSource.ResolveFileProvider();
             var environmentSource = new Microsoft.Extensions.Configuration.Json.JsonConfigurationSource
             {
-                Path = Path.Combine(root, $"appsettings.{builder.Environment.EnvironmentName}.json"), Optional = true, ReloadOnChange = false,
+                Path = Path.Combine(root, $"appsettings.{builder.Environment.EnvironmentName}.json"),
+                Optional = true,
+                ReloadOnChange = false,
             };
             environmentSource.ResolveFileProvider();
             sources.Insert(0, environmentSource);

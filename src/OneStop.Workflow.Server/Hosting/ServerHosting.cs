@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.RateLimiting;
 using OneStop.Workflow.Engine.Calendars;
 using OneStop.Workflow.Engine.Execution;
 using OneStop.Workflow.Infrastructure;
@@ -54,6 +55,22 @@ public static class ServerHosting
         services.AddOpenApi();
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
 
+        services.AddRateLimiter(options =>
+        {
+            // Verification is anonymous and reads up to 8 MB: a few at a time, the rest wait briefly or get 429.
+            options.AddConcurrencyLimiter(BundlesApi.VerifyConcurrencyPolicy, limit =>
+            {
+                limit.PermitLimit = 4;
+                limit.QueueLimit = 8;
+            });
+            options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            options.OnRejected = (context, _) => context.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(
+                new ProblemDetailsContext
+                {
+                    HttpContext = context.HttpContext,
+                    ProblemDetails = { Status = 429, Title = "Too many requests", Detail = "Too many bundles are being verified; try again shortly." },
+                });
+        });
         builder.AddOneStopAuth();
         services.AddScenarios();
         services.AddSingleton<AuditTrail>();
@@ -90,8 +107,10 @@ public static class ServerHosting
         app.UseMiddleware<CorrelationIdMiddleware>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseDeclaredBodyLimits();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
 
         app.MapOpenApi().AllowAnonymous();
         app.MapHealthChecks("/health").AllowAnonymous();

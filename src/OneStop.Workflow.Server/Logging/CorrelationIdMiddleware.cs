@@ -20,14 +20,16 @@ public sealed partial class CorrelationIdMiddleware(RequestDelegate next, ILogge
         using (logger.BeginScope(new Dictionary<string, object> { ["CorrelationId"] = id }))
         {
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            // Taken before the request runs: the exception handler clears the endpoint of a refused request.
+            // The route template, not the raw path: paths can carry personal data.
+            var route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText;
             try
             {
                 await next(context);
             }
             finally
             {
-                // The route template, not the raw path: paths can carry personal data.
-                var route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "(no route)";
+                route ??= (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "(no route)";
                 logger.LogInformation("{Method} {Route} answered {StatusCode} in {ElapsedMs:F1} ms",
                     context.Request.Method, route, context.Response.StatusCode,
                     System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);

@@ -55,24 +55,42 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
                 },
                 Detail = e.Message,
             },
-            BadHttpRequestException e => new ProblemDetails
+            BadHttpRequestException { InnerException: System.Text.Json.JsonException json } e => JsonProblem(e.StatusCode, json),
+            BadHttpRequestException e when IsMissingBody(e) => new ProblemDetails
             {
                 Status = e.StatusCode,
-                Title = "The request is malformed",
-                Detail = e.InnerException is System.Text.Json.JsonException json
-                    ? $"The body is not valid JSON for this request: {json.Message}"
-                    : e.Message,
+                Title = "The request has no body",
+                Detail = "Send a JSON object as the request body (Content-Type: application/json).",
             },
+            BadHttpRequestException e => new ProblemDetails { Status = e.StatusCode, Title = "The request is malformed", Detail = e.Message },
             _ => new ProblemDetails { Status = 500, Title = "Internal error", Detail = $"Quote correlation id {context.TraceIdentifier} when reporting it." },
         };
         if (problem.Status == 500)
-            logger.LogError(exception, "Unhandled error");
+            logger.LogError(new Logging.MaskedException(exception), "Unhandled error"); // the text of an exception can hold personal data
         else
             logger.LogInformation("Request refused: {Status} {Title}", problem.Status, problem.Title);
 
         context.Response.StatusCode = problem.Status!.Value;
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem, Exception = exception });
     }
+
+    /// <summary>A body that is not JSON, or JSON of the wrong type or shape, named by the field where it went wrong.</summary>
+    private static ValidationProblemDetails JsonProblem(int status, System.Text.Json.JsonException json)
+    {
+        // The serializer's path is "$", "$.scenario" or "$.data.fields[0]"; the field is the path without "$.".
+        var field = json.Path is { Length: > 2 } path && path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : "body";
+        var message = json.Message.Split(" Path: ", 2)[0];
+        return new ValidationProblemDetails(new Dictionary<string, string[]> { [field] = [$"Not valid JSON of the expected type here: {message}"] })
+        {
+            Status = status,
+            Title = "The body is not valid JSON for this request",
+            Detail = $"The body is not valid JSON for this request at '{field}': {message}",
+        };
+    }
+
+    /// <summary>The framework's answers for an empty body or a JSON null where an object is required.</summary>
+    private static bool IsMissingBody(BadHttpRequestException e) =>
+        e.Message.Contains("no body was provided", StringComparison.Ordinal) || e.Message.Contains("was not provided from body", StringComparison.Ordinal);
 
     private static ProblemDetails Invalid(Scenarios.ScenarioDeployException e)
     {

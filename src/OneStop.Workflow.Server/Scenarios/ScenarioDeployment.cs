@@ -75,7 +75,10 @@ public sealed class ScenarioDeployment(WorkflowEngine engine, ScenarioCatalog ca
             if (before.GetValueOrDefault(definition.Key) != definition.Id)
                 await audit.RecordAsync(null, null, actor, "scenario-deployed", new JsonObject
                 {
-                    ["scenario"] = definition.Key, ["version"] = definition.Version, ["contentHash"] = definition.ContentHash, ["source"] = sourceName,
+                    ["scenario"] = definition.Key,
+                    ["version"] = definition.Version,
+                    ["contentHash"] = definition.ContentHash,
+                    ["source"] = sourceName,
                 }, ct);
             scenarios.Add(await catalog.GetAsync(definition.Id, ct));
         }

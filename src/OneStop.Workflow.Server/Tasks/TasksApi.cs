@@ -7,6 +7,7 @@ using OneStop.Workflow.Infrastructure.Persistence;
 using OneStop.Workflow.Server.Applications;
 using OneStop.Workflow.Server.Audit;
 using OneStop.Workflow.Server.Auth;
+using OneStop.Workflow.Server.Hosting;
 using OneStop.Workflow.Server.Problems;
 using OneStop.Workflow.Server.Scenarios;
 using TaskStatus = OneStop.Workflow.Server.Applications.TaskStatus;
@@ -22,11 +23,14 @@ public sealed record SupplementRequest(List<string>? Fields, string? Message);
 
 public static class TasksApi
 {
+    /// <summary>The longest decision comment or supplementation message: it is written to letters and bundles.</summary>
+    public const int MaxTextLength = 2000;
+
     public static IServiceCollection AddTaskQueues(this IServiceCollection services) => services.AddSingleton<DepartmentWork>();
 
     public static IEndpointRouteBuilder MapTasksApi(this IEndpointRouteBuilder app)
     {
-        var tasks = app.MapGroup("/api/tasks").WithTags("Tasks").RequireAuthorization(Policies.Staff);
+        var tasks = app.MapGroup("/api/tasks").WithTags("Tasks").RequireAuthorization(Policies.Staff).WithJsonBodyLimit();
         tasks.MapGet("/", ListAsync);
         tasks.MapPost("/{id:guid}/claim", (Guid id, ClaimsPrincipal user, DepartmentWork work, CancellationToken ct) => work.ClaimAsync(id, user, ct));
         tasks.MapPost("/{id:guid}/release", (Guid id, ClaimsPrincipal user, DepartmentWork work, CancellationToken ct) => work.ReleaseAsync(id, user, ct));
@@ -108,15 +112,18 @@ public sealed class DepartmentWork(WorkflowEngine engine, ScenarioCatalog catalo
         var task = await OpenTaskOfMyDepartmentAsync(taskId, user, ct);
         var instance = await engine.GetInstanceAsync(task.InstanceId, ct);
         var form = (await catalog.GetAsync(instance.DefinitionId, ct)).RequireForm();
-        if (request.Fields is not { Count: > 0 } fields)
-            throw RequestValidationException.For("fields", "Name the fields the citizen must supply again.");
+        if (request.Fields is not { Count: > 0 } given || given.Any(string.IsNullOrWhiteSpace))
+            throw RequestValidationException.For("fields", "Name the fields the citizen must supply again (non-empty field keys).");
+        var fields = given;
+        if (request.Message is { Length: > TasksApi.MaxTextLength })
+            throw RequestValidationException.For("message", $"The message may have at most {TasksApi.MaxTextLength} characters.");
         var departmentForm = form.ForDepartment(task.Department!);
         var unknown = fields.Where(f => !departmentForm.CanSee(f)).ToList();
         if (unknown.Count > 0)
             throw RequestValidationException.For("fields",
                 $"Department {task.Department} can ask only for its own and the shared fields; not: {string.Join(", ", unknown)}.");
         var requested = new JsonArray(fields.Distinct(StringComparer.Ordinal).Select(f => (JsonNode)f).ToArray());
-        return await ChangeAsync(task, user, "supplement-requested",
+        return await ChangeAsync(task, user, AuditActions.SupplementRequested,
             new JsonObject { ["fields"] = requested.DeepClone(), ["message"] = request.Message }, work =>
             {
                 if (work.ClaimedBy is { } holder && holder != user.Name())
@@ -134,10 +141,22 @@ public sealed class DepartmentWork(WorkflowEngine engine, ScenarioCatalog catalo
             errors["decision"] = [$"The decision must be \"{TaskDecision.Approved}\" or \"{TaskDecision.Rejected}\"."];
         if (request.Decision == TaskDecision.Rejected && string.IsNullOrWhiteSpace(request.Comment))
             errors["comment"] = ["A rejection must state its reason (Administrative Licensing Law Art. 38)."];
+        if (request.Comment is { Length: > TasksApi.MaxTextLength })
+            errors["comment"] = [$"The comment may have at most {TasksApi.MaxTextLength} characters."];
         if (errors.Count > 0)
             throw new RequestValidationException("The decision is not valid; nothing was stored.", errors);
 
         var task = await OpenTaskOfMyDepartmentAsync(taskId, user, ct);
+        if (request.Data is { Count: > 0 } decisionData)
+        {
+            // The decision's data are the department's own form fields, nothing else.
+            var instanceOfTask = await engine.GetInstanceAsync(task.InstanceId, ct);
+            var departmentForm = (await catalog.GetAsync(instanceOfTask.DefinitionId, ct)).RequireForm().ForDepartment(task.Department!);
+            var unknown = decisionData.Select(p => p.Key).Where(key => !departmentForm.CanSee(key)).ToList();
+            if (unknown.Count > 0)
+                throw RequestValidationException.For("data",
+                    $"Department {task.Department}'s decision may carry only its form's fields; not: {string.Join(", ", unknown)}.");
+        }
         // Taking the claim first, under the row's version, makes two staff deciding at once end in one decision and one 409.
         await ChangeAsync(task, user, null, null, work =>
         {
@@ -147,7 +166,7 @@ public sealed class DepartmentWork(WorkflowEngine engine, ScenarioCatalog catalo
                 throw ApiProblemException.Conflict($"Task {taskId} waits for the citizen's supplement.");
             work.ClaimedBy = user.Name();
             work.ClaimedAt ??= clock.GetUtcNow();
-        }, ct);
+        }, ct, auditNewClaim: true);
         var decision = new TaskDecision(request.Decision!, request.Comment, user.Name(), clock.GetUtcNow(), request.Data ?? []);
         var instance = await engine.CompleteTaskAsync(taskId, new JsonObject
         {
@@ -155,7 +174,7 @@ public sealed class DepartmentWork(WorkflowEngine engine, ScenarioCatalog catalo
             ["decision"] = decision.Decision, // for gateways that route on the latest decision
         }, user.Name(), ct);
         // Audited once the engine has taken the decision: a refused completion leaves no "decided" entry behind.
-        await audit.RecordAsync(task.InstanceId, taskId, user.Name(), "decided",
+        await audit.RecordAsync(task.InstanceId, taskId, user.Name(), AuditActions.Decided,
             new JsonObject { ["decision"] = request.Decision, ["comment"] = request.Comment }, ct);
         var completed = await engine.Store.FindTaskAsync(taskId, ct) ?? task;
         return TypedResults.Ok(ApplicationReader.TaskView(instance, completed, null));
@@ -176,7 +195,7 @@ public sealed class DepartmentWork(WorkflowEngine engine, ScenarioCatalog catalo
     /// <summary>Changes the task's work row under its version; <paramref name="action"/> null changes without an audit
     /// entry (the caller records one when the whole change has happened).</summary>
     private async Task<Ok<ApplicationTaskView>> ChangeAsync(TaskRecord task, ClaimsPrincipal user, string? action, JsonObject? data,
-        Action<TaskWorkRow> change, CancellationToken ct)
+        Action<TaskWorkRow> change, CancellationToken ct, bool auditNewClaim = false)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
         var work = await db.TaskWork.FirstOrDefaultAsync(w => w.TaskId == task.Id, ct);
@@ -189,9 +208,12 @@ public sealed class DepartmentWork(WorkflowEngine engine, ScenarioCatalog catalo
         {
             work.Version++;
         }
+        var claimedBefore = work.ClaimedBy;
         change(work);
         if (action is not null)
             audit.Record(db, task.InstanceId, task.Id, user.Name(), action, data);
+        else if (auditNewClaim && claimedBefore is null && work.ClaimedBy is not null)
+            audit.Record(db, task.InstanceId, task.Id, user.Name(), "claimed", null); // a claim taken for a decision is a claim too
         try
         {
             await db.SaveChangesAsync(ct);

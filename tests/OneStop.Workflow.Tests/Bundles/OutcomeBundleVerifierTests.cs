@@ -74,6 +74,16 @@ public sealed class OutcomeBundleVerifierTests
     }
 
     [Fact]
+    public void Manifest_WithInvalidUtf8InAString_IsAFormatProblem_NotACrash()
+    {
+        byte[] manifest = [.. "{\"format\":\""u8, 0xC3, 0x28, .. "\"}"u8];
+
+        var problem = Assert.Throws<FormatException>(() => BundleManifest.Parse(manifest));
+
+        Assert.Contains("UTF-8", problem.Message);
+    }
+
+    [Fact]
     public void FlippingAByteAnywhere_Fails()
     {
         var zip = Bundle();

@@ -76,7 +76,11 @@ public sealed class SqliteDatabaseTests : IDisposable
             new NewDefinition("newborn", "<definitions/>", "sha256:1", null, null, DateTimeOffset.UnixEpoch));
         var instance = new ProcessInstance
         {
-            Id = Guid.NewGuid(), DefinitionId = definition.Id, DefinitionKey = "newborn", DefinitionVersion = 1, StartedAt = DateTimeOffset.UnixEpoch,
+            Id = Guid.NewGuid(),
+            DefinitionId = definition.Id,
+            DefinitionKey = "newborn",
+            DefinitionVersion = 1,
+            StartedAt = DateTimeOffset.UnixEpoch,
         };
         await host.Store.SaveAsync(new InstanceChanges { Instance = instance, ExpectedVersion = 0 });
         Assert.Equal(1, (await host.Store.LoadInstanceAsync(instance.Id))!.Version);

@@ -31,6 +31,21 @@ public sealed class AuthTests(ServerFixture server)
     }
 
     [Fact]
+    public async Task Token_AttemptsForOneUserName_AreLimitedToTenAMinute()
+    {
+        var client = await server.ClientAsync(null);
+        var answers = new List<HttpStatusCode>();
+        for (var attempt = 0; attempt < 11; attempt++)
+            answers.Add((await client.PostJsonAsync("/api/auth/token", new { username = "guessed.name", password = $"guess{attempt}" })).StatusCode);
+
+        Assert.All(answers.Take(10), status => Assert.Equal(HttpStatusCode.BadRequest, status));
+        var limited = await (await client.PostJsonAsync("/api/auth/token", new { username = "guessed.name", password = "demo" }))
+            .ProblemAsync(HttpStatusCode.TooManyRequests);
+        Assert.Equal(HttpStatusCode.TooManyRequests, answers[10]);
+        Assert.Equal("Too many attempts", (string?)limited["title"]);
+    }
+
+    [Fact]
     public async Task Token_MissingFields_AreNamed()
     {
         var problem = await (await (await server.ClientAsync(null)).PostJsonAsync("/api/auth/token", new { })).ProblemAsync(HttpStatusCode.BadRequest);

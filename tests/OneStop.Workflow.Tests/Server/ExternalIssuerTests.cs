@@ -47,6 +47,45 @@ public sealed class ExternalIssuerTests(ExternalIssuerTests.Fixture server) : IC
     }
 
     [Fact]
+    public async Task ExternalToken_WithoutASubject_IsUnauthorized()
+    {
+        var client = server.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer",
+            server.Token(Issuer, Audience, server.Key, null, ["citizen"], []));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/api/applications")).StatusCode);
+    }
+
+    [Fact]
+    public async Task ExternalSubject_NamedLikeALocalUser_IsNotThatUser()
+    {
+        var local = server.CreateClient();
+        var token = (string)(await (await local.PostJsonAsync("/api/auth/token", new { username = "citizen1", password = "demo" })).JsonAsync(HttpStatusCode.OK))["accessToken"]!;
+        local.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        var filed = await (await local.PostJsonAsync("/api/applications",
+            new { scenario = "newborn-registration", data = ServerFixture.DemoData("newborn-registration") })).JsonAsync(HttpStatusCode.Created);
+        var external = server.CreateClient();
+        external.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer",
+            server.Token(Issuer, Audience, server.Key, "citizen1", ["citizen"], []));
+
+        Assert.Equal(HttpStatusCode.NotFound, (await external.GetAsync($"/api/applications/{filed["id"]}")).StatusCode);
+        var mine = await (await external.PostJsonAsync("/api/applications",
+            new { scenario = "newborn-registration", data = ServerFixture.DemoData("newborn-registration") })).JsonAsync(HttpStatusCode.Created);
+        Assert.Equal("id.example.gov|citizen1", (string?)mine["applicant"]);
+    }
+
+    [Fact]
+    public async Task ExternalRoles_OutsideTheAllowList_AreIgnored()
+    {
+        var client = server.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer",
+            server.Token(Issuer, Audience, server.Key, "someone", ["admin", "designer", "supervisor"], []));
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await client.GetAsync("/api/tasks")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await client.PostJsonAsync("/api/scenarios", new { bpmn = "<x/>" })).StatusCode);
+    }
+
+    [Fact]
     public async Task LocalTokens_StillWork_NextToTheExternalIssuer()
     {
         var client = server.CreateClient();
@@ -78,9 +117,11 @@ public sealed class ExternalIssuerTests(ExternalIssuerTests.Fixture server) : IC
                 options => options.BackchannelHttpHandler = new IssuerMetadata(_rsa.ExportParameters(false))));
         }
 
-        public string Token(string issuer, string audience, SecurityKey key, string subject, string[] roles, string[] departments)
+        public string Token(string issuer, string audience, SecurityKey key, string? subject, string[] roles, string[] departments)
         {
-            var claims = new List<Claim> { new("sub", subject) };
+            var claims = new List<Claim>();
+            if (subject is not null)
+                claims.Add(new Claim("sub", subject));
             claims.AddRange(roles.Select(r => new Claim("roles", r)));
             claims.AddRange(departments.Select(d => new Claim("department", d)));
             return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor

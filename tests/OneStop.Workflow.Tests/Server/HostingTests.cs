@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace OneStop.Workflow.Tests.Server;
 
@@ -39,6 +41,23 @@ public sealed class HostingTests(ServerFixture server)
     }
 
     [Fact]
+    public async Task RefusedRequest_IsLoggedWithItsRouteTemplate()
+    {
+        var capture = new CapturedLog();
+        using var host = server.WithWebHostBuilder(builder => builder.ConfigureLogging(logging =>
+        {
+            logging.AddProvider(capture);
+            logging.AddFilter<CapturedLog>(_ => true);
+        }));
+        var client = host.CreateClient();
+
+        await (await client.PostAsync("/api/auth/token", new StringContent("{\"username\":5}", Encoding.UTF8, "application/json")))
+            .ProblemAsync(HttpStatusCode.BadRequest);
+
+        Assert.Contains(capture.Messages, m => m.StartsWith("POST /api/auth/token answered 400", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task MalformedJson_IsAProblem_NotA500()
     {
         var client = await server.ClientAsync("citizen1");
@@ -66,4 +85,22 @@ public sealed class HostingTests(ServerFixture server)
 
     private static List<string> Versions(JsonNode list) =>
         list.AsArray().Select(s => $"{s!["key"]}:{s["version"]}").Order(StringComparer.Ordinal).ToList();
+
+    private sealed class CapturedLog : ILoggerProvider, ILogger
+    {
+        public System.Collections.Concurrent.ConcurrentQueue<string> Messages { get; } = new();
+
+        public ILogger CreateLogger(string categoryName) => this;
+
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            Messages.Enqueue(formatter(state, exception));
+
+        public void Dispose()
+        {
+        }
+    }
 }

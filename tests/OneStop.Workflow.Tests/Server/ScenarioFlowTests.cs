@@ -36,8 +36,10 @@ public abstract class ScenarioFlowTests(ServerHost server)
 
                 var claimed = await (await staff.PostAsync($"/api/tasks/{task["id"]}/claim", null)).JsonAsync(HttpStatusCode.OK);
                 Assert.Equal("claimed", (string?)claimed["status"]);
+                // A decision's data are fields of the department's form: here the first one it sees, confirmed as filed.
+                var seen = (await (await staff.GetAsync($"/api/applications/{id}")).JsonAsync(HttpStatusCode.OK))["data"]!.AsObject().First();
                 var completed = await (await staff.PostJsonAsync($"/api/tasks/{task["id"]}/complete",
-                    new { decision = "approved", comment = "Checked against the records.", data = new { registrationNumber = $"DEMO-{department}" } }))
+                    new { decision = "approved", comment = "Checked against the records.", data = new JsonObject { [seen.Key] = seen.Value?.DeepClone() } }))
                     .JsonAsync(HttpStatusCode.OK);
                 Assert.Equal(("completed", "approved"), ((string?)completed["status"], (string?)completed["decision"]));
                 decided.Add((string)task["id"]!);
