@@ -78,7 +78,7 @@ public static class TasksApi
 
 /// <summary>Claim, release, decide and ask for a supplement: the department's work on an engine task. Claims and
 /// supplementation requests live in the TaskWork table with an optimistic version; every change is audited.</summary>
-public sealed class DepartmentWork(WorkflowEngine engine, ScenarioCatalog catalog, AuditTrail audit,
+public sealed partial class DepartmentWork(WorkflowEngine engine, ScenarioCatalog catalog, AuditTrail audit,
     IDbContextFactory<WorkflowDbContext> contexts, TimeProvider clock, ILogger<DepartmentWork> logger)
 {
     public async Task<Ok<ApplicationTaskView>> ClaimAsync(Guid taskId, ClaimsPrincipal user, CancellationToken ct)
@@ -134,6 +134,14 @@ public sealed class DepartmentWork(WorkflowEngine engine, ScenarioCatalog catalo
             }, ct);
     }
 
+    private const int MaxDecisionValues = 20;
+    private const int MaxDecisionValueLength = 200;
+
+    [System.Text.RegularExpressions.GeneratedRegex("^[A-Za-z][A-Za-z0-9_]{0,63}$")]
+    private static partial System.Text.RegularExpressions.Regex DecisionKey();
+
+    private static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "…";
+
     public async Task<Ok<ApplicationTaskView>> CompleteAsync(Guid taskId, CompleteTaskRequest request, ClaimsPrincipal user, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
@@ -149,13 +157,25 @@ public sealed class DepartmentWork(WorkflowEngine engine, ScenarioCatalog catalo
         var task = await OpenTaskOfMyDepartmentAsync(taskId, user, ct);
         if (request.Data is { Count: > 0 } decisionData)
         {
-            // The decision's data are the department's own form fields, nothing else.
+            // The decision's particulars (a certificate number, a validity date) go onto the department's document in the
+            // outcome bundle: a few short named values, and never another department's form fields.
             var instanceOfTask = await engine.GetInstanceAsync(task.InstanceId, ct);
-            var departmentForm = (await catalog.GetAsync(instanceOfTask.DefinitionId, ct)).RequireForm().ForDepartment(task.Department!);
-            var unknown = decisionData.Select(p => p.Key).Where(key => !departmentForm.CanSee(key)).ToList();
-            if (unknown.Count > 0)
-                throw RequestValidationException.For("data",
-                    $"Department {task.Department}'s decision may carry only its form's fields; not: {string.Join(", ", unknown)}.");
+            var form = (await catalog.GetAsync(instanceOfTask.DefinitionId, ct)).RequireForm();
+            var departmentForm = form.ForDepartment(task.Department!);
+            var problems = new List<string>();
+            if (decisionData.Count > MaxDecisionValues)
+                problems.Add($"at most {MaxDecisionValues} values, not {decisionData.Count}");
+            foreach (var (key, value) in decisionData)
+            {
+                if (!DecisionKey().IsMatch(key))
+                    problems.Add($"'{Shorten(key)}' is not a name (letters, digits and _, starting with a letter, at most 64)");
+                else if (form.HasField(key) && !departmentForm.CanSee(key))
+                    problems.Add($"'{key}' is another department's field");
+                else if (value is not JsonValue scalar || (scalar.TryGetValue<string>(out var text) && text.Length > MaxDecisionValueLength))
+                    problems.Add($"'{key}' must be a single value (text of at most {MaxDecisionValueLength} characters, a number or true/false)");
+            }
+            if (problems.Count > 0)
+                throw RequestValidationException.For("data", $"The decision's data cannot be stored: {string.Join("; ", problems)}.");
         }
         // Taking the claim first, under the row's version, makes two staff deciding at once end in one decision and one 409.
         await ChangeAsync(task, user, null, null, work =>

@@ -71,7 +71,7 @@ public sealed class MalformedRequestTests(ServerFixture server)
     }
 
     [Fact]
-    public async Task DecisionData_WithAFieldOutsideTheDepartmentsForm_IsRefused()
+    public async Task DecisionData_WithAnotherDepartmentsField_OrOfTheWrongShape_IsRefused_ACertificateNumberIsNot()
     {
         var citizen = await server.ClientAsync("citizen1");
         var filed = await (await citizen.PostJsonAsync("/api/applications",
@@ -79,11 +79,17 @@ public sealed class MalformedRequestTests(ServerFixture server)
         var task = filed["tasks"]!.AsArray().Single(t => (string?)t!["department"] == "health-commission")!["id"];
         var staff = await server.ClientAsync("staff.health-commission");
 
-        var problem = await (await staff.PostJsonAsync($"/api/tasks/{task}/complete", new { decision = "approved", data = new { bankAccount = "x", invented = 1 } }))
+        var problem = await (await staff.PostJsonAsync($"/api/tasks/{task}/complete",
+                new { decision = "approved", data = new Dictionary<string, object> { ["bankAccount"] = "x", ["nested"] = new { a = 1 }, ["bad key"] = 1 } }))
             .ProblemAsync(HttpStatusCode.BadRequest);
+        var message = (string?)problem["errors"]!["data"]![0];
+        Assert.Contains("'bankAccount' is another department's field", message);
+        Assert.Contains("'nested' must be a single value", message);
+        Assert.Contains("'bad key' is not a name", message);
 
-        Assert.Contains("invented", (string?)problem["errors"]!["data"]![0]);
-        Assert.Contains("bankAccount", (string?)problem["errors"]!["data"]![0]);
+        var decided = await (await staff.PostJsonAsync($"/api/tasks/{task}/complete",
+            new { decision = "approved", data = new { certificateNumber = "DEMO-BMC-0001", childName = "Example Child" } })).JsonAsync(HttpStatusCode.OK);
+        Assert.Equal("completed", (string?)decided["status"]);
     }
 
     [Fact]
