@@ -118,13 +118,7 @@ public static partial class Cli
             return problems;
 
         // A named calendar must exist where the scenario will run.
-        var calendars = FindCalendars(file, explicitDirectory: null);
-        return document.ExecutableProcesses
-            .Where(p => p.Calendar is { } id && (calendars is null || !calendars.TryGet(id, out _)))
-            .Select(p => new ValidationProblem("process", p.Id, calendars is null
-                ? $"Names working-day calendar '{p.Calendar}', but no calendars folder was found near the file."
-                : $"Unknown working-day calendar '{p.Calendar}'; known: {string.Join(", ", calendars.All.Select(c => c.Id))}.", p.Line))
-            .ToList();
+        return CalendarRegistry.CheckNamedCalendars(document.ExecutableProcesses, FindCalendars(file, explicitDirectory: null));
     }
 
     internal static string FormatProblem(string file, ValidationProblem problem) =>

@@ -102,4 +102,14 @@ public sealed class CalendarRegistry
         ArgumentNullException.ThrowIfNull(id);
         return _byId.TryGetValue(id, out calendar);
     }
+
+    /// <summary>The processes that name a working-day calendar that <paramref name="registry"/> (null: none is
+    /// configured) does not hold, as validation problems on the process.</summary>
+    public static IReadOnlyList<Bpmn.ValidationProblem> CheckNamedCalendars(IEnumerable<Bpmn.ProcessDefinition> processes, CalendarRegistry? registry) =>
+        processes
+            .Where(p => p.Calendar is { } id && (registry is null || !registry.TryGet(id, out _)))
+            .Select(p => new Bpmn.ValidationProblem("process", p.Id, registry is null
+                ? $"Names working-day calendar '{p.Calendar}', but no calendars are configured (no calendars folder was found)."
+                : $"Unknown working-day calendar '{p.Calendar}'; known calendars: {string.Join(", ", registry.All.Select(c => c.Id))}.", p.Line))
+            .ToList();
 }

@@ -82,13 +82,7 @@ public sealed class WorkflowEngine
     {
         var document = BpmnModel.Load(xml, sourceName);
         var processes = document.ExecutableProcesses.ToList();
-        var calendars = _context.Options.Calendars;
-        var problems = processes
-            .Where(p => p.Calendar is { } id && (calendars is null || !calendars.TryGet(id, out _)))
-            .Select(p => new ValidationProblem("process", p.Id, calendars is null
-                ? $"The process names working-day calendar '{p.Calendar}' but no calendars are configured."
-                : $"Unknown working-day calendar '{p.Calendar}'; known calendars: {string.Join(", ", calendars.All.Select(c => c.Id))}.", p.Line))
-            .ToList();
+        var problems = CalendarRegistry.CheckNamedCalendars(processes, _context.Options.Calendars);
         if (problems.Count > 0)
             throw new BpmnValidationException(sourceName, problems);
 

@@ -56,6 +56,25 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public async Task Validate_ScenarioNamingAnUnknownCalendar_IsInvalid()
+    {
+        // A calendars folder beside the scenario's folder, as in workflows/, with the shipped calendars.
+        var calendars = Directory.CreateDirectory(Path.Combine(_dir, "calendars"));
+        foreach (var shipped in Directory.GetFiles(Path.Combine(RepositoryPaths.Workflows, "calendars"), "*.json"))
+            File.Copy(shipped, Path.Combine(calendars.FullName, Path.GetFileName(shipped)));
+        var scenario = Directory.CreateDirectory(Path.Combine(_dir, "mars-landing"));
+        var file = Path.Combine(scenario.FullName, "scenario.bpmn");
+        File.WriteAllText(file, Execution.TestModels.Process(
+            "<startEvent id=\"s\" /><userTask id=\"a\" /><sequenceFlow id=\"f\" sourceRef=\"s\" targetRef=\"a\" />",
+            processAttributes: "onestop:calendar=\"mars\""));
+
+        var (exit, _, stderr) = await RunAsync("validate", file);
+
+        Assert.Equal(1, exit);
+        Assert.Contains("process 'p': Unknown working-day calendar 'mars'; known calendars: cn-mainland, mon-fri", stderr);
+    }
+
+    [Fact]
     public async Task Validate_MissingFileOrMalformedXml_IsAProblemNotACrash()
     {
         var malformed = Write("broken.bpmn", "<definitions><process id='x'>");

@@ -93,6 +93,22 @@ public sealed class CommandTests
     }
 
     [Fact]
+    public async Task Deploy_NamingAnUnknownCalendar_IsRefusedListingTheKnownOnes()
+    {
+        var calendars = OneStop.Workflow.Engine.Calendars.CalendarRegistry.LoadDirectory(Path.Combine(RepositoryPaths.Workflows, "calendars"));
+        var h = new EngineHarness(new WorkflowEngineOptions { Calendars = calendars });
+        var model = Process($"""<startEvent id="start" /><userTask id="a" />{Flow("f1", "start", "a")}""", processAttributes: "onestop:calendar=\"cn-mainlnad\"");
+
+        var error = await Assert.ThrowsAsync<BpmnValidationException>(() => h.Engine.DeployAsync(model));
+
+        var problem = Assert.Single(error.Problems);
+        Assert.Equal(("process", "p"), (problem.ElementType, problem.ElementId));
+        Assert.Contains("'cn-mainlnad'", problem.Message);
+        Assert.Contains("cn-mainland", problem.Message.Replace("'cn-mainlnad'", "", StringComparison.Ordinal));
+        Assert.Empty(await h.Store.ListLatestDefinitionsAsync());
+    }
+
+    [Fact]
     public async Task Start_UnknownScenario_SaysWhichKey()
     {
         var h = new EngineHarness();
