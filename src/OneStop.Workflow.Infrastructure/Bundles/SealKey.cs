@@ -77,13 +77,13 @@ public sealed class SealKey : IDisposable
 
     /// <summary>Loads the PKCS#8 PEM key at <paramref name="path"/>; when there is no file, generates a P-256 key and
     /// writes it there (parent directories created with mode 0700, the file with 0600). Two processes starting at
-    /// once end up with the same key: the file is written aside and moved into place only if still absent.</summary>
+    /// once end up with the same key: only one can create the file, the others read what it wrote.</summary>
     public static SealKey LoadOrCreate(string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         path = System.IO.Path.GetFullPath(path);
         if (File.Exists(path))
-            return Load(path, created: false);
+            return LoadWrittenByAnother(path);
 
         var directory = System.IO.Path.GetDirectoryName(path)!;
         if (OperatingSystem.IsWindows())
@@ -91,32 +91,43 @@ public sealed class SealKey : IDisposable
         else
             Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
 
-        var temporary = System.IO.Path.Combine(directory, $".{System.IO.Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
-        try
+        // Creating the key file itself with CreateNew is the one atomic "create if absent" the file system offers
+        // (a move onto a missing name is checked, then done, so two starting processes could both "win").
+        using (var generated = ECDsa.Create(ECCurve.NamedCurves.nistP256))
         {
-            using (var generated = ECDsa.Create(ECCurve.NamedCurves.nistP256))
-            {
-                var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
-                if (!OperatingSystem.IsWindows())
-                    options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-                using var file = new FileStream(temporary, options);
-                file.Write(Encoding.ASCII.GetBytes(generated.ExportPkcs8PrivateKeyPem()));
-                file.Flush(flushToDisk: true);
-            }
-            var created = true;
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
+            if (!OperatingSystem.IsWindows())
+                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
             try
             {
-                File.Move(temporary, path, overwrite: false);
+                using (var file = new FileStream(path, options))
+                {
+                    file.Write(Encoding.ASCII.GetBytes(generated.ExportPkcs8PrivateKeyPem()));
+                    file.Flush(flushToDisk: true);
+                }
+                return Load(path, created: true);
             }
             catch (IOException) when (File.Exists(path))
             {
-                created = false; // another process generated the key first: use theirs
+                return LoadWrittenByAnother(path);
             }
-            return Load(path, created);
         }
-        finally
+    }
+
+    /// <summary>Another process created the key file a moment ago and may still be writing it: read it once its
+    /// content is whole (a few attempts), else report the file as it is.</summary>
+    private static SealKey LoadWrittenByAnother(string path)
+    {
+        for (var attempt = 1; ; attempt++)
         {
-            File.Delete(temporary);
+            try
+            {
+                return Load(path, created: false);
+            }
+            catch (SealKeyException) when (attempt < 50)
+            {
+                Thread.Sleep(20);
+            }
         }
     }
 

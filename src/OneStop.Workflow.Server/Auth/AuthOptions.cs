@@ -55,12 +55,7 @@ public static class TokenSigningKey
     public static byte[] LoadOrCreate(string path)
     {
         if (File.Exists(path))
-        {
-            var key = Convert.FromBase64String(File.ReadAllText(path).Trim());
-            if (key.Length < 32)
-                throw new InvalidOperationException($"The token signing key in {path} is shorter than 256 bits.");
-            return key;
-        }
+            return ReadWrittenKey(path);
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!);
         var created = RandomNumberGenerator.GetBytes(32);
         var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
@@ -75,7 +70,29 @@ public static class TokenSigningKey
         }
         catch (IOException) when (File.Exists(path))
         {
-            return LoadOrCreate(path); // another node created it first
+            return ReadWrittenKey(path); // another process created it first
+        }
+    }
+
+    /// <summary>Reads the key, giving a process that created the file a moment ago the time to finish writing it.</summary>
+    private static byte[] ReadWrittenKey(string path)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var text = File.ReadAllText(path).Trim();
+            byte[]? key = null;
+            try
+            {
+                key = Convert.FromBase64String(text);
+            }
+            catch (FormatException) when (attempt < 50)
+            {
+            }
+            if (key is { Length: >= 32 })
+                return key;
+            if (attempt >= 50)
+                throw new InvalidOperationException($"The token signing key in {path} is not 256 bits or more of base64.");
+            Thread.Sleep(20);
         }
     }
 }
