@@ -62,3 +62,39 @@ public sealed class AttachmentRow
     public required string UploadedBy { get; set; }
     public DateTimeOffset UploadedAt { get; set; }
 }
+
+/// <summary>A citizen's rating of a completed application (好差评): once per application, 1 (very poor) to 5 (very good).</summary>
+public sealed class RatingRow
+{
+    public Guid InstanceId { get; set; }
+
+    /// <summary>The scenario (definition key) rated, for statistics without reading the instance.</summary>
+    public required string Scenario { get; set; }
+    public int Score { get; set; }
+    public string? Comment { get; set; }
+    public required string RatedBy { get; set; }
+    public DateTimeOffset RatedAt { get; set; }
+}
+
+/// <summary>
+/// Work for a supervisor: an overdue task or application that escalated to them, or a poor rating to look into.
+/// <see cref="Source"/> is unique (the notice or rating that opened it), so a repeated delivery opens nothing twice.
+/// </summary>
+public sealed class FollowUpRow
+{
+    public Guid Id { get; set; }
+
+    /// <summary>"overdue" or "low-rating".</summary>
+    public required string Kind { get; set; }
+    public required string Source { get; set; }
+    public Guid InstanceId { get; set; }
+    public required string Scenario { get; set; }
+    public Guid? TaskId { get; set; }
+    public string? Department { get; set; }
+    public required string Summary { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset? ClosedAt { get; set; }
+    public string? ClosedBy { get; set; }
+    public string? Note { get; set; }
+    public long Version { get; set; }
+}

@@ -18,6 +18,8 @@ public sealed class WorkflowDbContext(DbContextOptions<WorkflowDbContext> option
     public DbSet<TaskWorkRow> TaskWork => Set<TaskWorkRow>();
     public DbSet<AuditRow> Audit => Set<AuditRow>();
     public DbSet<AttachmentRow> Attachments => Set<AttachmentRow>();
+    public DbSet<RatingRow> Ratings => Set<RatingRow>();
+    public DbSet<FollowUpRow> FollowUps => Set<FollowUpRow>();
 
     /// <summary>Points <paramref name="builder"/> at the configured database with the settings every context needs.</summary>
     public static void Configure(DbContextOptionsBuilder builder, DatabaseOptions options)
@@ -103,6 +105,21 @@ public sealed class WorkflowDbContext(DbContextOptions<WorkflowDbContext> option
             e.ToTable("Attachments");
             e.HasIndex(a => a.InstanceId);
             e.HasOne<InstanceRow>().WithMany().HasForeignKey(a => a.InstanceId).OnDelete(DeleteBehavior.Cascade);
+        });
+        model.Entity<RatingRow>(e =>
+        {
+            e.ToTable("Ratings");
+            e.HasKey(r => r.InstanceId);
+            e.HasIndex(r => r.Scenario);
+            e.HasOne<InstanceRow>().WithMany().HasForeignKey(r => r.InstanceId).OnDelete(DeleteBehavior.Cascade);
+        });
+        model.Entity<FollowUpRow>(e =>
+        {
+            e.ToTable("FollowUps");
+            e.Property(f => f.Version).IsConcurrencyToken();
+            e.HasIndex(f => f.Source).IsUnique();
+            e.HasIndex(f => new { f.ClosedAt, f.CreatedAt });
+            e.HasOne<InstanceRow>().WithMany().HasForeignKey(f => f.InstanceId).OnDelete(DeleteBehavior.Cascade);
         });
     }
 

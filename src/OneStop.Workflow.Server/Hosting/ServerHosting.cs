@@ -13,6 +13,7 @@ using OneStop.Workflow.Server.Bundles;
 using OneStop.Workflow.Server.Logging;
 using OneStop.Workflow.Server.Problems;
 using OneStop.Workflow.Server.Scenarios;
+using OneStop.Workflow.Server.Supervision;
 using OneStop.Workflow.Server.Tasks;
 using Serilog;
 
@@ -76,6 +77,7 @@ public static class ServerHosting
         services.AddSingleton<AuditTrail>();
         services.AddApplications();
         services.AddTaskQueues();
+        services.AddSupervision(builder.Configuration);
         return builder;
     }
 
@@ -120,6 +122,8 @@ public static class ServerHosting
         app.MapTasksApi();
         app.MapBundlesApi();
         app.MapAttachmentsApi();
+        app.MapRatingsApi();
+        app.MapFollowUpsApi();
         return app;
     }
 }
