@@ -31,7 +31,7 @@ public sealed record ScenarioFormResponse(string Key, int Version, JsonObject Sc
 public static class ScenariosApi
 {
     public static IServiceCollection AddScenarios(this IServiceCollection services) =>
-        services.AddSingleton<ScenarioCatalog>().AddSingleton<ScenarioDeployment>();
+        services.AddSingleton<ScenarioCatalog>().AddSingleton<ScenarioDeployment>().AddScenarioDesign();
 
     public static IEndpointRouteBuilder MapScenariosApi(this IEndpointRouteBuilder app)
     {
@@ -40,6 +40,7 @@ public static class ScenariosApi
         scenarios.MapGet("/", ListAsync).RequireAuthorization(Policies.Authenticated);
         scenarios.MapGet("/{key}", GetAsync).RequireAuthorization(Policies.Authenticated);
         scenarios.MapGet("/{key}/form", GetFormAsync).RequireAuthorization(Policies.Authenticated);
+        scenarios.MapScenarioDesignApi();
         return app;
     }
 

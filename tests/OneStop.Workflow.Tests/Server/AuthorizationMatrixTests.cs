@@ -37,6 +37,10 @@ public sealed class AuthorizationMatrixTests(ServerFixture server)
             ("GET", "/api/scenarios/newborn-registration", null, ["401", "in", "in", "in", "in", "in"]),
             ("GET", "/api/scenarios/newborn-registration/form", null, ["401", "in", "in", "in", "in", "in"]),
             ("POST", "/api/scenarios", new { bpmn = "" }, ["401", "403", "403", "403", "in", "in"]),
+            ("POST", "/api/scenarios/validate", new { bpmn = "" }, ["401", "403", "403", "403", "in", "in"]),
+            ("POST", "/api/scenarios/simulate", new { bpmn = "" }, ["401", "403", "403", "403", "in", "in"]),
+            ("GET", "/api/scenarios/newborn-registration/versions", null, ["401", "403", "403", "403", "in", "in"]),
+            ("GET", "/api/scenarios/newborn-registration/versions/1", null, ["401", "403", "403", "403", "in", "in"]),
             ("POST", "/api/applications", new { scenario = "no-such-scenario", data = new { } }, ["401", "in", "403", "403", "403", "403"]),
             ("GET", "/api/applications", null, ["401", "in", "in", "in", "in", "in"]),
             ("GET", $"/api/applications/{id}", null, ["401", "in", "in", "in", "404", "in"]),
@@ -85,5 +89,5 @@ public sealed class AuthorizationMatrixTests(ServerFixture server)
         Assert.Equal(MatrixRows, endpoints.Count);
     }
 
-    private const int MatrixRows = 23;
+    private const int MatrixRows = 27;
 }
