@@ -110,6 +110,7 @@ public static class ServerHosting
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseDeclaredBodyLimits();
+        app.UseOneStopWebUi(); // before authentication: the pages are public, the API they call is not
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();

@@ -29,6 +29,7 @@ public sealed class AuthorizationMatrixTests(ServerFixture server)
         var endpoints = new (string Method, string Path, object? Body, string[] Expected)[]
         {
             ("POST", "/api/auth/token", new { username = "x", password = "y" }, ["in", "in", "in", "in", "in", "in"]),
+            ("GET", "/api/me", null, ["401", "in", "in", "in", "in", "in"]),
             ("GET", "/health", null, ["in", "in", "in", "in", "in", "in"]),
             ("GET", "/openapi/v1.json", null, ["in", "in", "in", "in", "in", "in"]),
             ("GET", "/api/seal/public-key", null, ["in", "in", "in", "in", "in", "in"]),
@@ -55,6 +56,10 @@ public sealed class AuthorizationMatrixTests(ServerFixture server)
             ("POST", $"/api/tasks/{task}/request-supplement", new { fields = Array.Empty<string>() }, ["401", "403", "in", "in", "403", "403"]),
             ("POST", $"/api/tasks/{task}/claim", null, ["401", "403", "in", "in", "403", "403"]),
             ("POST", $"/api/tasks/{task}/complete", new { decision = "none" }, ["401", "403", "in", "in", "403", "403"]),
+            ("POST", $"/api/applications/{id}/rating", new { score = 0 }, ["401", "in", "403", "403", "403", "403"]),
+            ("GET", $"/api/applications/{id}/rating", null, ["401", "in", "403", "in", "404", "in"]),
+            ("GET", "/api/follow-ups", null, ["401", "403", "403", "in", "403", "in"]),
+            ("POST", $"/api/follow-ups/{Guid.NewGuid()}/close", new { note = "" }, ["401", "403", "403", "in", "403", "in"]),
         };
 
         Assert.Equal(MatrixRows, endpoints.Length);
@@ -89,5 +94,5 @@ public sealed class AuthorizationMatrixTests(ServerFixture server)
         Assert.Equal(MatrixRows, endpoints.Count);
     }
 
-    private const int MatrixRows = 27;
+    private const int MatrixRows = 32;
 }
