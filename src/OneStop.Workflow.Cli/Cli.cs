@@ -206,11 +206,25 @@ public static partial class Cli
             ["name"] = t.Name,
             ["department"] = t.Department,
             ["dueAt"] = t.DueAt?.ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture),
+            ["signal"] = t.Signal.ToString().ToLowerInvariant(),
         })]),
         ["incidents"] = new JsonArray([.. result.Incidents.Select(i => (JsonNode)new JsonObject
         {
             ["element"] = i.Element,
             ["message"] = i.Message,
+        })]),
+        // What the deadline clocks did: signals turning yellow or red (with their escalation), pauses, extensions.
+        ["deadlines"] = new JsonArray([.. (result.Deadlines ?? []).Select(d =>
+        {
+            var entry = new JsonObject
+            {
+                ["at"] = d.At.ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture),
+                ["kind"] = d.Kind,
+                ["element"] = d.Element,
+            };
+            foreach (var (name, value) in d.Data ?? [])
+                entry[name] = value?.DeepClone();
+            return (JsonNode)entry;
         })]),
         ["variables"] = result.Variables.DeepClone(),
     };

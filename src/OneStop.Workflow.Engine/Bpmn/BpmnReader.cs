@@ -175,6 +175,7 @@ internal sealed class BpmnReader
             Title = Attr(element, OneStop + "title") ?? name,
             TimeLimit = ReadTimeLimit(element, id, (Attr(element, OneStop + "timeLimit"), "onestop:timeLimit")),
         };
+        RefuseSilentConsent(element, id);
 
         ReadScope(element, process, process.FlowNodes, process.SequenceFlows, process);
         Wire(process, process);
@@ -279,6 +280,7 @@ internal sealed class BpmnReader
         var loop = element.Elements()
             .FirstOrDefault(e => e.Name == Bpmn + "multiInstanceLoopCharacteristics" || e.Name == Bpmn + "standardLoopCharacteristics")
             ?.Name.LocalName;
+        if (type != "userTask") RefuseSilentConsent(element, id);
 
         switch (type)
         {
@@ -334,6 +336,7 @@ internal sealed class BpmnReader
                         (Attr(element, OneStop + "timeLimit"), "onestop:timeLimit"),
                         (Camunda7Attr(element, "dueDate"), "camunda:dueDate"),
                         (ZeebeAttr(element, "taskSchedule", "dueDate"), "zeebe:taskSchedule dueDate")),
+                    SilentConsent = ReadSilentConsent(element, id),
                 };
             case "receiveTask":
                 {
@@ -509,6 +512,25 @@ internal sealed class BpmnReader
             return null;
         }
         return null;
+    }
+
+    private bool ReadSilentConsent(XElement element, string id)
+    {
+        switch (Attr(element, OneStop + "silentConsent"))
+        {
+            case null or "false" or "0": return false;
+            case "true" or "1": return true;
+            case var other:
+                Report(element, id, $"onestop:silentConsent '{other}' must be \"true\" or \"false\".");
+                return false;
+        }
+    }
+
+    /// <summary>Silent consent approves a department's decision; only a user task, which a department decides, can carry it.</summary>
+    private void RefuseSilentConsent(XElement element, string id)
+    {
+        if (element.Attribute(OneStop + "silentConsent") is null) return;
+        Report(element, id, $"onestop:silentConsent applies only to user tasks (a department's decision with a time limit), not to a {element.Name.LocalName}.");
     }
 
     private static string? Camunda7HandlerType(XElement element)

@@ -181,9 +181,20 @@ internal sealed class BpmnValidator
                 ValidateMessageReference(node, receive.MessageRef, receive.MessageName);
                 receive.CorrelationKey = ParseCorrelationKey(node, receive.CorrelationKeyText);
                 break;
+            case UserTask { SilentConsent: true } user:
+                ValidateSilentConsent(user);
+                break;
         }
 
         if (node is EventNode eventNode) ValidateEventDefinitions(eventNode);
+    }
+
+    private void ValidateSilentConsent(UserTask task)
+    {
+        if (task.TimeLimit is null)
+            Add(task, "declares onestop:silentConsent but has no time limit; silent consent applies when a limit passes, so set onestop:timeLimit (e.g. 20WD).");
+        if (task.BoundaryEvents.FirstOrDefault(b => b.Definition is TimerEventDefinition) is { } timer)
+            Add(task, $"declares onestop:silentConsent and has the timer boundary event '{timer.Id}'; at the deadline the model's timer decides, so silent consent would never apply: remove one of them.");
     }
 
     private void ValidateBoundary(BoundaryEvent boundary, ProcessDefinition process)

@@ -206,6 +206,10 @@ public sealed class UserTask : Activity
 
     /// <summary>onestop:timeLimit, camunda:dueDate or zeebe:taskSchedule dueDate, parsed.</summary>
     public TimeLimit? TimeLimit { get; init; }
+
+    /// <summary>onestop:silentConsent="true" — where the law deems an application approved when the department has
+    /// not decided within the limit, the task is completed as approved at its deadline. Needs a time limit.</summary>
+    public bool SilentConsent { get; init; }
 }
 
 public sealed class ReceiveTask : Activity

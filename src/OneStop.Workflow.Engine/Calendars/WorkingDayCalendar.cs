@@ -131,5 +131,90 @@ public sealed class WorkingDayCalendar
         return total;
     }
 
+    /// <summary>
+    /// Moves <paramref name="from"/> by working time, the inverse of <see cref="WorkingDaysBetween"/>: forward for a
+    /// positive amount, backward for a negative one. Every working day in <see cref="TimeZone"/> holds one unit spread
+    /// over its local hours (a 23- or 25-hour day across a daylight-saving change still holds one); other days hold
+    /// none and are skipped. So <c>AddWorkingTime(x, WorkingDaysBetween(x, y)) == y</c> whenever y lies within a working
+    /// day. Time that runs out exactly where a working day ends gives that end (the following local
+    /// midnight, as <see cref="AddWorkingDays"/> gives), not the start of the next working day; moving backward, time that
+    /// runs out where a working day starts gives that start.
+    /// </summary>
+    /// <remarks>Used where a part of a limit is measured off the deadline (the moment a task turns yellow) and where
+    /// a deadline moves by a paused period or an extension.</remarks>
+    public DateTimeOffset AddWorkingTime(DateTimeOffset from, double workingDays)
+    {
+        if (!double.IsFinite(workingDays))
+        {
+            throw new ArgumentOutOfRangeException(nameof(workingDays), workingDays, "Working time must be a finite number of working days.");
+        }
+
+        if (workingDays == 0)
+        {
+            return from;
+        }
+
+        return workingDays > 0 ? Forward(from, workingDays) : Backward(from, -workingDays);
+    }
+
+    private DateTimeOffset Forward(DateTimeOffset from, double remaining)
+    {
+        var day = ZoneTime.LocalDate(from, TimeZone);
+        var dayStart = ZoneTime.StartOfDay(day, TimeZone);
+        while (true)
+        {
+            var next = day.AddDays(1);
+            var dayEnd = ZoneTime.StartOfDay(next, TimeZone);
+            if (IsWorkingDay(day))
+            {
+                var start = from > dayStart ? from : dayStart;
+                var length = (dayEnd - dayStart).Ticks;
+                var available = (dayEnd - start).Ticks;
+
+                // Compared in whole ticks, so that the rounding of a sum of day shares cannot push a moment that ends a
+                // day into the next working day.
+                var needed = (long)Math.Round(remaining * length, MidpointRounding.AwayFromZero);
+                if (needed <= available)
+                {
+                    return ToCalendarOffset(start.AddTicks(needed));
+                }
+
+                remaining -= (double)available / length;
+            }
+
+            day = next;
+            dayStart = dayEnd;
+        }
+    }
+
+    private DateTimeOffset Backward(DateTimeOffset from, double remaining)
+    {
+        var day = ZoneTime.LocalDate(from, TimeZone);
+        var dayEnd = ZoneTime.StartOfDay(day.AddDays(1), TimeZone);
+        while (true)
+        {
+            var dayStart = ZoneTime.StartOfDay(day, TimeZone);
+            if (IsWorkingDay(day))
+            {
+                var end = from < dayEnd ? from : dayEnd;
+                var length = (dayEnd - dayStart).Ticks;
+                var available = (end - dayStart).Ticks;
+                var needed = (long)Math.Round(remaining * length, MidpointRounding.AwayFromZero);
+                if (needed <= available)
+                {
+                    return ToCalendarOffset(end.AddTicks(-needed));
+                }
+
+                remaining -= (double)available / length;
+            }
+
+            day = day.AddDays(-1);
+            dayEnd = dayStart;
+        }
+    }
+
+    /// <summary>The instant with the calendar's UTC offset in force at that moment.</summary>
+    private DateTimeOffset ToCalendarOffset(DateTimeOffset instant) => TimeZoneInfo.ConvertTime(instant, TimeZone);
+
     public override string ToString() => $"{Id} ({Name}, {TimeZone.Id})";
 }

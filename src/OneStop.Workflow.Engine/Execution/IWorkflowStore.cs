@@ -65,9 +65,13 @@ public sealed record DeployedDefinition(Guid Id, string Key, int Version, string
 public enum TaskState { Open, Completed, Cancelled }
 
 /// <summary>The queryable projection of a user or manual task.</summary>
+/// <param name="Signal">Where the task stands against its limit; green for a task without one.</param>
+/// <param name="PausedAt">Set while the task's clock is paused.</param>
+/// <param name="PauseReason">Why the clock is paused (see <see cref="DeadlineClock.PauseReasons"/>).</param>
 public sealed record TaskRecord(
     Guid Id, Guid InstanceId, string ActivityId, string? Name, string? Department, string? FormRef,
-    DateTimeOffset CreatedAt, DateTimeOffset? DueAt, TaskState Status, DateTimeOffset? EndedAt, string? EndedBy);
+    DateTimeOffset CreatedAt, DateTimeOffset? DueAt, TaskState Status, DateTimeOffset? EndedAt, string? EndedBy,
+    TaskSignal Signal = TaskSignal.Green, DateTimeOffset? PausedAt = null, string? PauseReason = null);
 
 public sealed record TaskQuery(string? Department = null, TaskState? Status = null, Guid? InstanceId = null, int Max = 1000);
 
@@ -77,6 +81,15 @@ public sealed record SubscriptionRecord(Guid Id, Guid InstanceId, string Activit
 
 /// <summary>One entry of an instance's history; <paramref name="Data"/> is a JSON object or null.</summary>
 public sealed record HistoryRecord(Guid InstanceId, int Sequence, DateTimeOffset At, string Kind, string? ElementId, string? Actor, string? Data);
+
+/// <summary>
+/// Something people must be told about, written in the same transaction as the command that caused it (an outbox):
+/// a task or application turning yellow or red. The server dispatches notices after the commit.
+/// </summary>
+/// <param name="Kind">One of <see cref="NoticeKinds"/>.</param>
+/// <param name="Department">The department of the task; null for the application's own clock.</param>
+/// <param name="Data">A JSON object: activityId, name, dueAt, escalation (see <see cref="Escalations"/>, or null) and scenario.</param>
+public sealed record NoticeRecord(Guid Id, Guid InstanceId, Guid? TaskId, string Kind, string? Department, DateTimeOffset At, string? Data);
 
 /// <summary>Everything one command changed, written together by <see cref="IWorkflowStore.SaveAsync"/>.</summary>
 public sealed class InstanceChanges
@@ -93,4 +106,7 @@ public sealed class InstanceChanges
     public List<SubscriptionRecord> AddedSubscriptions { get; } = [];
     public List<Guid> RemovedSubscriptions { get; } = [];
     public List<HistoryRecord> History { get; } = [];
+
+    /// <summary>Notices to dispatch once the command is committed.</summary>
+    public List<NoticeRecord> Notices { get; } = [];
 }

@@ -14,6 +14,17 @@ public sealed class InMemoryWorkflowStore : IWorkflowStore
     private readonly Dictionary<Guid, TimerRecord> _timers = [];
     private readonly Dictionary<Guid, SubscriptionRecord> _subscriptions = [];
     private readonly Dictionary<Guid, SortedList<int, HistoryRecord>> _history = [];
+    private readonly List<NoticeRecord> _notices = [];
+    private readonly HashSet<Guid> _noticeIds = [];
+
+    /// <summary>Every notice written so far (the outbox), in the order written. Nothing dispatches them here.</summary>
+    public IReadOnlyList<NoticeRecord> Notices
+    {
+        get
+        {
+            lock (_lock) return [.. _notices];
+        }
+    }
 
     public Task<DeployedDefinition?> FindDefinitionAsync(string key, int? version, CancellationToken ct = default)
     {
@@ -134,10 +145,14 @@ public sealed class InMemoryWorkflowStore : IWorkflowStore
         if (changes.History.Any(h => history?.ContainsKey(h.Sequence) == true) ||
             changes.History.DistinctBy(h => (h.InstanceId, h.Sequence)).Count() != changes.History.Count)
             throw new InvalidOperationException($"The changes of process instance {instance.Id} repeat a history sequence number.");
+        if (changes.Notices.Any(n => _noticeIds.Contains(n.Id)) ||
+            changes.Notices.DistinctBy(n => n.Id).Count() != changes.Notices.Count)
+            throw new InvalidOperationException($"The changes of process instance {instance.Id} add a notice that already exists.");
         var unknown = changes.Tasks.Select(t => t.InstanceId)
             .Concat(changes.AddedTimers.Select(t => t.InstanceId))
             .Concat(changes.AddedSubscriptions.Select(s => s.InstanceId))
             .Concat(changes.History.Select(h => h.InstanceId))
+            .Concat(changes.Notices.Select(n => n.InstanceId))
             .FirstOrDefault(id => id != instance.Id && !_instances.ContainsKey(id));
         if (unknown != Guid.Empty)
             throw new InvalidOperationException($"The changes of process instance {instance.Id} refer to unknown instance {unknown}.");
@@ -153,6 +168,7 @@ public sealed class InMemoryWorkflowStore : IWorkflowStore
                 CreatedAt = task.CreatedAt.ToUniversalTime(),
                 DueAt = task.DueAt?.ToUniversalTime(),
                 EndedAt = task.EndedAt?.ToUniversalTime(),
+                PausedAt = task.PausedAt?.ToUniversalTime(),
             };
         // Removals before additions, as the database store does: a timer re-armed under the same id survives.
         foreach (var id in changes.RemovedTimers)
@@ -167,6 +183,11 @@ public sealed class InMemoryWorkflowStore : IWorkflowStore
         {
             if (!_history.TryGetValue(entry.InstanceId, out var entries)) _history[entry.InstanceId] = entries = [];
             entries.Add(entry.Sequence, entry with { At = entry.At.ToUniversalTime() });
+        }
+        foreach (var notice in changes.Notices)
+        {
+            _notices.Add(notice with { At = notice.At.ToUniversalTime() });
+            _noticeIds.Add(notice.Id);
         }
     }
 

@@ -12,13 +12,15 @@ namespace OneStop.Workflow.Engine.Execution;
 /// every token until it waits for something outside the engine (a person, a message, a clock), and records
 /// everything it changed in <see cref="Changes"/> for the store to write in one transaction.
 /// </summary>
-internal sealed class InstanceRunner
+internal sealed partial class InstanceRunner
 {
     private readonly ProcessDefinition _process;
     private readonly ProcessInstance _instance;
     private readonly EngineContext _engine;
     private readonly DateTimeOffset _now;
-    private readonly string? _actor;
+
+    /// <summary>Who the entries of this command are recorded for; silent consent takes over from a timer firing.</summary>
+    private string? _actor;
     private readonly CancellationToken _ct;
     private readonly Queue<Token> _agenda = new();
     private readonly HashSet<Guid> _addedTimers = [];
@@ -48,6 +50,7 @@ internal sealed class InstanceRunner
         var start = _process.FlowNodes.OfType<StartEvent>().Single(s => s.EventDefinitions.Count == 0);
         _instance.DueAt = DeadlineOf(_process.TimeLimit);
         Record("InstanceStarted", null, variables is null ? null : new JsonObject { ["variables"] = variables.DeepClone() });
+        StartInstanceClock(_process.TimeLimit);
         _agenda.Enqueue(NewToken(start.Id, scopeId: null));
     }
 
@@ -62,10 +65,16 @@ internal sealed class InstanceRunner
         Merge(variables);
         if (TryChooseFlows(node, firstMatchOnly: false, out _, out var problem) is false)
             throw new WorkflowCommandException(CommandError.Invalid, $"Task {taskId} ({node.Id}) cannot be completed: {problem}");
+        FinishTask(task, token, node, variables);
+    }
 
+    /// <summary>Completes a task whose way on is known to be decidable, and moves its token on.</summary>
+    private void FinishTask(TaskItem task, Token token, FlowNode node, JsonObject? variables)
+    {
         _instance.Tasks.Remove(task);
-        WriteTask(task, TaskState.Completed);
         Record("TaskCompleted", task.ActivityId, variables is null ? null : new JsonObject { ["variables"] = variables.DeepClone() });
+        EndTaskClock(task, TaskState.Completed);
+        WriteTask(task, TaskState.Completed);
         ClearWaits(token, TaskState.Cancelled);
         token.Wait = TokenWait.None;
         Leave(token, node);
@@ -78,6 +87,11 @@ internal sealed class InstanceRunner
         var timer = _instance.Timers.FirstOrDefault(t => t.Id == timerId);
         if (timer is null || timer.DueAt > _now)
             return false;
+        if (timer.Purpose != TimerPurpose.Model)
+        {
+            FireSignal(timer);
+            return true;
+        }
         var token = TokenById(timer.TokenId);
         var node = _process.Node(timer.ActivityId);
         Record("TimerFired", node.Id, new JsonObject { ["dueAt"] = timer.DueAt.ToString("O", CultureInfo.InvariantCulture) });
@@ -276,8 +290,10 @@ internal sealed class InstanceRunner
             FormRef = formRef,
             CreatedAt = _now,
             DueAt = DeadlineOf(limit),
+            Limit = limit?.Text,
         };
         _instance.Tasks.Add(task);
+        StartTaskClock(task, limit);
         WriteTask(task, TaskState.Open);
         token.Wait = TokenWait.Task;
         Record("TaskCreated", node.Id, new JsonObject
@@ -646,6 +662,7 @@ internal sealed class InstanceRunner
                 _instance.Status = InstanceStatus.Completed;
                 _instance.EndedAt = _now;
                 Record("InstanceCompleted", null, null);
+                EndInstanceClock();
             }
             return;
         }
@@ -669,6 +686,7 @@ internal sealed class InstanceRunner
             _instance.Status = InstanceStatus.Terminated;
             _instance.EndedAt = _now;
             Record("InstanceTerminated", token.NodeId, null);
+            EndInstanceClock();
             return;
         }
         CompleteScopeIfEmpty(token.ScopeId);
@@ -698,6 +716,7 @@ internal sealed class InstanceRunner
         foreach (var task in _instance.Tasks.Where(t => t.TokenId == token.Id).ToList())
         {
             _instance.Tasks.Remove(task);
+            EndTaskClock(task, endTasksAs);
             WriteTask(task, endTasksAs);
         }
         foreach (var timer in _instance.Timers.Where(t => t.TokenId == token.Id).ToList())
@@ -715,12 +734,14 @@ internal sealed class InstanceRunner
         Record("IncidentRaised", token.NodeId, new JsonObject { ["incidentId"] = incident.Id.ToString(), ["message"] = message });
     }
 
-    private void AddTimer(Token token, string activityId, DateTimeOffset due, int fired, string? resolvedText)
+    private void AddTimer(Token token, string activityId, DateTimeOffset due, int fired, string? resolvedText) =>
+        AddTimer(new TimerItem { Id = Guid.NewGuid(), TokenId = token.Id, ActivityId = activityId, DueAt = due, Fired = fired, ResolvedText = resolvedText });
+
+    private void AddTimer(TimerItem timer)
     {
-        var timer = new TimerItem { Id = Guid.NewGuid(), TokenId = token.Id, ActivityId = activityId, DueAt = due, Fired = fired, ResolvedText = resolvedText };
         _instance.Timers.Add(timer);
         _addedTimers.Add(timer.Id);
-        Changes.AddedTimers.Add(new TimerRecord(timer.Id, _instance.Id, activityId, due));
+        Changes.AddedTimers.Add(new TimerRecord(timer.Id, _instance.Id, timer.ActivityId, timer.DueAt));
     }
 
     private void RemoveTimer(TimerItem timer)
@@ -756,7 +777,7 @@ internal sealed class InstanceRunner
         Changes.Tasks.RemoveAll(t => t.Id == task.Id);
         var ended = state == TaskState.Open ? (DateTimeOffset?)null : _now;
         Changes.Tasks.Add(new TaskRecord(task.Id, _instance.Id, task.ActivityId, task.Name, task.Department, task.FormRef,
-            task.CreatedAt, task.DueAt, state, ended, state == TaskState.Open ? null : _actor));
+            task.CreatedAt, task.DueAt, state, ended, state == TaskState.Open ? null : _actor, task.Signal, task.PausedAt, task.PauseReason));
     }
 
     private void Completed(FlowNode node) => Record("NodeCompleted", node.Id, null);

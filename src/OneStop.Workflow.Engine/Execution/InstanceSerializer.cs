@@ -7,6 +7,8 @@ namespace OneStop.Workflow.Engine.Execution;
 /// The one JSON form of a <see cref="ProcessInstance"/>, shared by every store so that a saved instance reads back
 /// the same whichever store wrote it. Enums are written by name so stored state survives reordering an enum.
 /// Every command reads and writes this form once, so it uses source-generated metadata rather than reflection.
+/// Deadline-clock members at their defaults (green, not extended, a model timer) are left out, so state without a
+/// clock is written as compactly as before the clock existed, and such state reads back with those defaults.
 /// </summary>
 public static class InstanceSerializer
 {

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 
 namespace OneStop.Workflow.Engine.Execution;
 
@@ -12,7 +13,7 @@ public enum TokenWait { None, Task, Timer, Message, Join, SubProcess, Incident }
 /// saves in one transaction. Its open tasks, timers and message subscriptions are also projected into
 /// their own tables for queries; this object remains the truth.
 /// </summary>
-public sealed class ProcessInstance
+public sealed class ProcessInstance : IDeadlineClock
 {
     public required Guid Id { get; init; }
     public required Guid DefinitionId { get; init; }
@@ -28,6 +29,31 @@ public sealed class ProcessInstance
 
     /// <summary>The deadline of the scenario as a whole (onestop:timeLimit on the process: joint handling).</summary>
     public DateTimeOffset? DueAt { get; set; }
+
+    /// <summary>The scenario's time limit as written (e.g. <c>45WD</c>); null when the process declares none.</summary>
+    public string? Limit { get; set; }
+
+    /// <summary>The nominal length of a working-day limit: the working time from the start to the deadline, plus
+    /// extensions. Null for other limits.</summary>
+    public double? LimitWorkingDays { get; set; }
+
+    /// <summary>The nominal length of a duration or date limit: the wall time from the start to the deadline, plus
+    /// extensions. Null for working-day limits.</summary>
+    public TimeSpan? LimitDuration { get; set; }
+
+    /// <summary>Set while the scenario's clock stands still: while at least one of its task clocks is paused.</summary>
+    public DateTimeOffset? PausedAt { get; set; }
+
+    /// <summary>The reason of the task pause that stopped the scenario's clock.</summary>
+    public string? PauseReason { get; set; }
+
+    /// <summary>Working days granted by extensions of the scenario's limit so far.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public int ExtendedWorkingDays { get; set; }
+
+    /// <summary>Where the scenario stands against its own limit.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public TaskSignal Signal { get; set; }
 
     public JsonObject Variables { get; set; } = [];
     public List<Token> Tokens { get; set; } = [];
@@ -71,7 +97,7 @@ public sealed class ScopeInstance
     public required Guid ParentTokenId { get; init; }
 }
 
-public sealed class TaskItem
+public sealed class TaskItem : IDeadlineClock
 {
     public required Guid Id { get; init; }
     public required Guid TokenId { get; init; }
@@ -81,14 +107,49 @@ public sealed class TaskItem
     public string? FormRef { get; init; }
     public required DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset? DueAt { get; set; }
+
+    /// <summary>The task's time limit as written (e.g. <c>5WD</c>); null when the task has none.</summary>
+    public string? Limit { get; init; }
+
+    /// <summary>The nominal length of a working-day limit: the working time from creation to the first deadline, plus
+    /// extensions. Null for other limits.</summary>
+    public double? LimitWorkingDays { get; set; }
+
+    /// <summary>The nominal length of a duration or date limit: the wall time from creation to the first deadline, plus
+    /// extensions. Null for working-day limits.</summary>
+    public TimeSpan? LimitDuration { get; set; }
+
+    /// <summary>Set while the task's clock stands still (supplementation, Art. 32; testing, inspection, expert review, Art. 45).</summary>
+    public DateTimeOffset? PausedAt { get; set; }
+
+    /// <summary>Why the clock is paused: one of <see cref="DeadlineClock.PauseReasons"/>.</summary>
+    public string? PauseReason { get; set; }
+
+    /// <summary>Working days granted by extensions so far (Art. 42).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public int ExtendedWorkingDays { get; set; }
+
+    /// <summary>Where the task stands against its limit.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public TaskSignal Signal { get; set; }
 }
+
+/// <summary>Where work stands against its limit: green while in time, yellow once the configured share of the limit
+/// is used (<see cref="WorkflowEngineOptions.YellowShare"/>), red once the deadline has passed.</summary>
+public enum TaskSignal { Green, Yellow, Red }
+
+/// <summary>What a timer is for: a timer event of the model, or a signal change of a task's or the scenario's clock.</summary>
+public enum TimerPurpose { Model, TaskYellow, TaskRed, InstanceYellow, InstanceRed }
 
 public sealed class TimerItem
 {
     public required Guid Id { get; init; }
+
+    /// <summary>The token whose wait or task the timer belongs to; <see cref="Guid.Empty"/> for the scenario's own clock.</summary>
     public required Guid TokenId { get; init; }
 
-    /// <summary>The timer catch event or boundary event this timer belongs to.</summary>
+    /// <summary>The timer catch event or boundary event this timer belongs to; for a signal timer, the task's activity
+    /// (or the process, for the scenario's clock).</summary>
     public required string ActivityId { get; init; }
     public required DateTimeOffset DueAt { get; set; }
 
@@ -97,6 +158,14 @@ public sealed class TimerItem
 
     /// <summary>The timer text an expression resolved to when the timer was armed; a cycle re-arms from it.</summary>
     public string? ResolvedText { get; init; }
+
+    /// <summary><see cref="TimerPurpose.Model"/> for the model's timer events; the default, so state written before
+    /// signal timers existed reads the same.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public TimerPurpose Purpose { get; init; }
+
+    /// <summary>The task whose clock a <see cref="TimerPurpose.TaskYellow"/> or <see cref="TimerPurpose.TaskRed"/> timer belongs to.</summary>
+    public Guid? TaskId { get; init; }
 }
 
 public sealed class SubscriptionItem

@@ -28,6 +28,21 @@ public sealed class WorkflowEngineOptions
 
     /// <summary>Bounds the work of one command so that a model that loops without waiting raises an incident.</summary>
     public int MaxStepsPerCommand { get; init; } = 10_000;
+
+    /// <summary>The share of a limit after which a task or application turns yellow (0 to 1): with 0.8, when a fifth
+    /// of the limit is left. Measured in working time for working-day limits.</summary>
+    public double YellowShare { get; init; } = 0.8;
+
+    /// <summary>The variables a task declaring onestop:silentConsent is completed with when its deadline passes, given
+    /// the task and the moment. The default approves: <c>{"decision": "approved"}</c>.</summary>
+    public Func<TaskItem, DateTimeOffset, JsonObject> SilentConsentVariables { get; init; } =
+        static (_, _) => new JsonObject { ["decision"] = "approved" };
+
+    /// <summary>How many working days all extensions of one task may add together (Administrative Licensing Law Art. 42: 10).</summary>
+    public int MaxTaskExtensionWorkingDays { get; init; } = 10;
+
+    /// <summary>How many working days all extensions of a scenario's own limit may add together (joint handling: 45 + 15).</summary>
+    public int MaxInstanceExtensionWorkingDays { get; init; } = 15;
 }
 
 /// <summary>What the runner of one command needs from the engine.</summary>
@@ -60,6 +75,14 @@ public sealed class WorkflowEngine
 
     public WorkflowEngine(IWorkflowStore store, TimeProvider clock, WorkflowEngineOptions? options = null, ILogger<WorkflowEngine>? logger = null)
     {
+        if (options is not null)
+        {
+            if (!(options.YellowShare is >= 0 and <= 1))
+                throw new ArgumentOutOfRangeException(nameof(options), options.YellowShare, "YellowShare must be between 0 and 1.");
+            ArgumentOutOfRangeException.ThrowIfNegative(options.MaxTaskExtensionWorkingDays, nameof(options));
+            ArgumentOutOfRangeException.ThrowIfNegative(options.MaxInstanceExtensionWorkingDays, nameof(options));
+            ArgumentNullException.ThrowIfNull(options.SilentConsentVariables, nameof(options));
+        }
         _store = store;
         _context = new EngineContext(clock, options ?? new WorkflowEngineOptions());
         _logger = (ILogger?)logger ?? NullLogger.Instance;
@@ -146,20 +169,8 @@ public sealed class WorkflowEngine
     }
 
     /// <summary>Completes an open user or manual task, merging <paramref name="variables"/> into the instance.</summary>
-    public async Task<ProcessInstance> CompleteTaskAsync(Guid taskId, JsonObject? variables = null, string? actor = null, CancellationToken ct = default)
-    {
-        // One read finds the task's instance; the task's own row is read only to explain why it is not open.
-        var instance = await _store.LoadInstanceOfTaskAsync(taskId, ct)
-            ?? throw new WorkflowCommandException(CommandError.NotFound, $"No task has id {taskId}.");
-        if (instance.Status != InstanceStatus.Running || instance.Tasks.All(t => t.Id != taskId))
-        {
-            var task = await _store.FindTaskAsync(taskId, ct)
-                ?? throw new WorkflowCommandException(CommandError.NotFound, $"No task has id {taskId}.");
-            throw new WorkflowCommandException(CommandError.NotApplicable, await WhyNotOpenAsync(task, ct));
-        }
-        return await RunCommandAsync(instance.Id, actor, runner => runner.CompleteTask(taskId, variables), ct, loaded: instance)
-            ?? throw new WorkflowCommandException(CommandError.NotApplicable, $"Task {taskId} is no longer open.");
-    }
+    public Task<ProcessInstance> CompleteTaskAsync(Guid taskId, JsonObject? variables = null, string? actor = null, CancellationToken ct = default) =>
+        RunTaskCommandAsync(taskId, actor, runner => runner.CompleteTask(taskId, variables), ct);
 
     private async Task<string> WhyNotOpenAsync(TaskRecord task, CancellationToken ct)
     {
@@ -261,6 +272,64 @@ public sealed class WorkflowEngine
     public async Task<ProcessInstance> RetryIncidentAsync(Guid instanceId, Guid incidentId, string? actor = null, CancellationToken ct = default) =>
         await RunCommandAsync(instanceId, actor, runner => runner.RetryIncident(incidentId), ct)
         ?? throw new WorkflowCommandException(CommandError.NotApplicable, $"Instance {instanceId} has ended.");
+
+    // ---- The deadline clock ---------------------------------------------------------------------------
+
+    /// <summary>Stops the clock of an open task for <paramref name="reason"/> (one of <see cref="DeadlineClock.PauseReasons"/>):
+    /// its signal timers are removed and, while it stands, the scenario's clock stands too.</summary>
+    public async Task<ProcessInstance> PauseTaskClockAsync(Guid taskId, string reason, string? actor = null, CancellationToken ct = default)
+    {
+        if (reason is null || !DeadlineClock.PauseReasons.Contains(reason))
+            throw new WorkflowCommandException(CommandError.Invalid,
+                $"'{reason}' is not a reason to pause a task's clock; use one of: {string.Join(", ", DeadlineClock.PauseReasons)}.");
+        return await RunTaskCommandAsync(taskId, actor, runner => runner.PauseTaskClock(taskId, reason), ct);
+    }
+
+    /// <summary>Starts a paused task's clock again: its deadline moves by the time it stood (working time for a
+    /// working-day limit, wall time otherwise) and its signal is worked out again.</summary>
+    public Task<ProcessInstance> ResumeTaskClockAsync(Guid taskId, string? actor = null, CancellationToken ct = default) =>
+        RunTaskCommandAsync(taskId, actor, runner => runner.ResumeTaskClock(taskId), ct);
+
+    /// <summary>Lengthens an open task's limit by <paramref name="workingDays"/> (an approved extension, Art. 42), up to
+    /// <see cref="WorkflowEngineOptions.MaxTaskExtensionWorkingDays"/> in all.</summary>
+    public async Task<ProcessInstance> ExtendTaskAsync(Guid taskId, int workingDays, string reason, string? actor = null, CancellationToken ct = default)
+    {
+        CheckExtension(workingDays, reason);
+        return await RunTaskCommandAsync(taskId, actor, runner => runner.ExtendTask(taskId, workingDays, reason), ct);
+    }
+
+    /// <summary>Lengthens the scenario's own limit (onestop:timeLimit on the process) by <paramref name="workingDays"/>,
+    /// up to <see cref="WorkflowEngineOptions.MaxInstanceExtensionWorkingDays"/> in all.</summary>
+    public async Task<ProcessInstance> ExtendInstanceAsync(Guid instanceId, int workingDays, string reason, string? actor = null, CancellationToken ct = default)
+    {
+        CheckExtension(workingDays, reason);
+        return await RunCommandAsync(instanceId, actor, runner => runner.ExtendInstance(workingDays, reason), ct)
+            ?? throw new WorkflowCommandException(CommandError.NotApplicable, $"Application {instanceId} has ended; its limit can no longer be extended.");
+    }
+
+    private static void CheckExtension(int workingDays, string reason)
+    {
+        if (workingDays < 1)
+            throw new WorkflowCommandException(CommandError.Invalid, $"An extension adds at least 1 working day, not {workingDays}.");
+        if (string.IsNullOrWhiteSpace(reason))
+            throw new WorkflowCommandException(CommandError.Invalid, "An extension needs a reason (the approval it rests on).");
+    }
+
+    /// <summary>Runs a command on an open task, explaining why when the task is not open.</summary>
+    private async Task<ProcessInstance> RunTaskCommandAsync(Guid taskId, string? actor, Action<InstanceRunner> trigger, CancellationToken ct)
+    {
+        // One read finds the task's instance; the task's own row is read only to explain why it is not open.
+        var instance = await _store.LoadInstanceOfTaskAsync(taskId, ct)
+            ?? throw new WorkflowCommandException(CommandError.NotFound, $"No task has id {taskId}.");
+        if (instance.Status != InstanceStatus.Running || instance.Tasks.All(t => t.Id != taskId))
+        {
+            var task = await _store.FindTaskAsync(taskId, ct)
+                ?? throw new WorkflowCommandException(CommandError.NotFound, $"No task has id {taskId}.");
+            throw new WorkflowCommandException(CommandError.NotApplicable, await WhyNotOpenAsync(task, ct));
+        }
+        return await RunCommandAsync(instance.Id, actor, trigger, ct, loaded: instance)
+            ?? throw new WorkflowCommandException(CommandError.NotApplicable, $"Task {taskId} is no longer open.");
+    }
 
     public async Task<ProcessInstance> GetInstanceAsync(Guid instanceId, CancellationToken ct = default) =>
         await _store.LoadInstanceAsync(instanceId, ct)

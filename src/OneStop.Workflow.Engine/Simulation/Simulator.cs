@@ -88,7 +88,12 @@ public sealed class SimulationStepException(int stepNumber, string message)
     public int StepNumber { get; } = stepNumber;
 }
 
-public sealed record SimulatedTask(Guid Id, string Activity, string? Name, string? Department, DateTimeOffset? DueAt);
+public sealed record SimulatedTask(Guid Id, string Activity, string? Name, string? Department, DateTimeOffset? DueAt,
+    TaskSignal Signal = TaskSignal.Green);
+
+/// <summary>A change of a deadline clock during the simulation (a task or the application turning yellow or red, a
+/// pause, an extension, a silent consent): the history entry, at the offset of the simulation's start.</summary>
+public sealed record SimulatedDeadlineEvent(DateTimeOffset At, string Kind, string? Element, JsonObject? Data);
 
 public sealed record SimulatedIncident(string Element, string Message);
 
@@ -101,7 +106,8 @@ public sealed record SimulationResult(
     IReadOnlyList<SimulatedTask> Tasks,
     IReadOnlyList<SimulatedIncident> Incidents,
     JsonObject Variables,
-    DateTimeOffset? DueAt);
+    DateTimeOffset? DueAt,
+    IReadOnlyList<SimulatedDeadlineEvent>? Deadlines = null);
 
 /// <summary>
 /// Runs a scenario on the real engine with a virtual clock and an in-memory store: what a policy designer
@@ -153,11 +159,17 @@ public sealed class Simulator(WorkflowEngineOptions options, IWorkflowStore? sto
             StatusOf(instance),
             history.Where(h => h.Kind == "NodeCompleted").Select(h => h.ElementId!).ToList(),
             instance.Tokens.Where(t => t.Wait is TokenWait.Task or TokenWait.Message or TokenWait.Timer).Select(t => t.NodeId).ToList(),
-            instance.Tasks.Select(t => new SimulatedTask(t.Id, t.ActivityId, t.Name, t.Department, t.DueAt)).ToList(),
+            instance.Tasks.Select(t => new SimulatedTask(t.Id, t.ActivityId, t.Name, t.Department, t.DueAt, t.Signal)).ToList(),
             instance.Incidents.Select(i => new SimulatedIncident(i.ElementId, i.Message)).ToList(),
             instance.Variables,
-            instance.DueAt);
+            instance.DueAt,
+            history.Where(h => IsDeadlineEntry(h.Kind))
+                .Select(h => new SimulatedDeadlineEvent(h.At.ToOffset(start.Offset), h.Kind, h.ElementId, h.Data is null ? null : JsonNode.Parse(h.Data)!.AsObject()))
+                .ToList());
     }
+
+    private static bool IsDeadlineEntry(string kind) =>
+        kind.StartsWith("deadline.", StringComparison.Ordinal) || kind.StartsWith("clock.", StringComparison.Ordinal) || kind == "task.silent-consent";
 
     public static string StatusOf(ProcessInstance instance) => instance.Status switch
     {

@@ -20,7 +20,7 @@ public sealed class EfWorkflowStore(IDbContextFactory<WorkflowDbContext> context
     private const int DeployAttempts = 10;
 
     private static readonly string[] InstanceColumnsACommandChanges =
-        [nameof(InstanceRow.Status), nameof(InstanceRow.EndedAt), nameof(InstanceRow.Version), nameof(InstanceRow.State)];
+        [nameof(InstanceRow.Status), nameof(InstanceRow.EndedAt), nameof(InstanceRow.DueAt), nameof(InstanceRow.Signal), nameof(InstanceRow.Version), nameof(InstanceRow.State)];
 
     private static readonly string[] InstanceStateColumns = [nameof(InstanceRow.State), nameof(InstanceRow.Version)];
 
@@ -171,6 +171,8 @@ public sealed class EfWorkflowStore(IDbContextFactory<WorkflowDbContext> context
                 rows.Insert(changes.AddedTimers.ConvertAll(TimerRow.From));
                 rows.Insert(changes.AddedSubscriptions.ConvertAll(SubscriptionRow.From));
                 rows.Insert(changes.History.ConvertAll(HistoryRow.From));
+                // The outbox: a notice exists exactly when the change that caused it was committed.
+                rows.Insert(changes.Notices.ConvertAll(NoticeRow.From));
                 await rows.ExecuteNonQueryAsync(ct);
             }
             await transaction.CommitAsync(ct);

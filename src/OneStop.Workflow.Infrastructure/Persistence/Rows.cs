@@ -50,6 +50,12 @@ public sealed class InstanceRow
     public DateTimeOffset StartedAt { get; set; }
     public DateTimeOffset? EndedAt { get; set; }
 
+    /// <summary>The deadline of the scenario's own limit, when it has one; queryable for overdue applications.</summary>
+    public DateTimeOffset? DueAt { get; set; }
+
+    /// <summary>Where the application stands against its own limit.</summary>
+    public TaskSignal Signal { get; set; }
+
     /// <summary>Optimistic concurrency version; equal to the version inside <see cref="State"/>.</summary>
     public long Version { get; set; }
 
@@ -67,6 +73,8 @@ public sealed class InstanceRow
         Status = instance.Status,
         StartedAt = instance.StartedAt,
         EndedAt = instance.EndedAt,
+        DueAt = instance.DueAt,
+        Signal = instance.Signal,
         Version = instance.Version,
         State = state,
     };
@@ -86,6 +94,14 @@ public sealed class TaskRow
     public DateTimeOffset? EndedAt { get; set; }
     public string? EndedBy { get; set; }
 
+    /// <summary>Where the task stands against its limit (stored as its number: green 0, yellow 1, red 2).</summary>
+    public TaskSignal Signal { get; set; }
+
+    /// <summary>Set while the task's clock is paused.</summary>
+    public DateTimeOffset? PausedAt { get; set; }
+
+    public string? PauseReason { get; set; }
+
     public static TaskRow From(TaskRecord r) => new()
     {
         Id = r.Id,
@@ -99,10 +115,13 @@ public sealed class TaskRow
         Status = r.Status,
         EndedAt = r.EndedAt,
         EndedBy = r.EndedBy,
+        Signal = r.Signal,
+        PausedAt = r.PausedAt,
+        PauseReason = r.PauseReason,
     };
 
     public TaskRecord ToRecord() =>
-        new(Id, InstanceId, ActivityId, Name, Department, FormRef, CreatedAt, DueAt, Status, EndedAt, EndedBy);
+        new(Id, InstanceId, ActivityId, Name, Department, FormRef, CreatedAt, DueAt, Status, EndedAt, EndedBy, Signal, PausedAt, PauseReason);
 
     /// <summary>The row at the reader, selected with <see cref="StoreTable.SelectAll"/>.</summary>
     internal static TaskRow Read(StoreTable table, DbDataReader reader) => new()
@@ -118,6 +137,9 @@ public sealed class TaskRow
         Status = table.Read<TaskState>(reader, nameof(Status)),
         EndedAt = table.Read<DateTimeOffset?>(reader, nameof(EndedAt)),
         EndedBy = table.Read<string?>(reader, nameof(EndedBy)),
+        Signal = table.Read<TaskSignal>(reader, nameof(Signal)),
+        PausedAt = table.Read<DateTimeOffset?>(reader, nameof(PausedAt)),
+        PauseReason = table.Read<string?>(reader, nameof(PauseReason)),
     };
 }
 
@@ -177,4 +199,41 @@ public sealed class HistoryRow
     };
 
     public HistoryRecord ToRecord() => new(InstanceId, Sequence, At, Kind, ElementId, Actor, Data);
+}
+
+/// <summary>
+/// The notice outbox: written in the transaction of the command that caused the notice, dispatched after it. A
+/// dispatcher claims a row (<see cref="ClaimedUntil"/>), sends it, and marks it <see cref="DispatchedAt"/>; a claim
+/// that runs out (a node died) lets another node try again, counted in <see cref="Attempts"/>.
+/// </summary>
+public sealed class NoticeRow
+{
+    public Guid Id { get; set; }
+    public Guid InstanceId { get; set; }
+    public Guid? TaskId { get; set; }
+
+    /// <summary>One of <see cref="NoticeKinds"/>.</summary>
+    public required string Kind { get; set; }
+    public string? Department { get; set; }
+    public DateTimeOffset At { get; set; }
+
+    /// <summary>A JSON object (see <see cref="NoticeRecord"/>), or null.</summary>
+    public string? Data { get; set; }
+
+    public int Attempts { get; set; }
+    public DateTimeOffset? ClaimedUntil { get; set; }
+    public DateTimeOffset? DispatchedAt { get; set; }
+
+    public static NoticeRow From(NoticeRecord r) => new()
+    {
+        Id = r.Id,
+        InstanceId = r.InstanceId,
+        TaskId = r.TaskId,
+        Kind = r.Kind,
+        Department = r.Department,
+        At = r.At,
+        Data = r.Data,
+    };
+
+    public NoticeRecord ToRecord() => new(Id, InstanceId, TaskId, Kind, Department, At, Data);
 }

@@ -14,6 +14,7 @@ public sealed class WorkflowDbContext(DbContextOptions<WorkflowDbContext> option
     public DbSet<TimerRow> Timers => Set<TimerRow>();
     public DbSet<SubscriptionRow> Subscriptions => Set<SubscriptionRow>();
     public DbSet<HistoryRow> History => Set<HistoryRow>();
+    public DbSet<NoticeRow> Notices => Set<NoticeRow>();
     public DbSet<UserRow> Users => Set<UserRow>();
     public DbSet<TaskWorkRow> TaskWork => Set<TaskWorkRow>();
     public DbSet<AuditRow> Audit => Set<AuditRow>();
@@ -55,12 +56,14 @@ public sealed class WorkflowDbContext(DbContextOptions<WorkflowDbContext> option
         {
             e.ToTable("Instances");
             e.Property(i => i.Version).IsConcurrencyToken();
+            e.Property(i => i.Signal).HasDefaultValue(TaskSignal.Green);
             e.HasIndex(i => i.Initiator);
             e.HasOne<DefinitionRow>().WithMany().HasForeignKey(i => i.DefinitionId).OnDelete(DeleteBehavior.Restrict);
         });
         model.Entity<TaskRow>(e =>
         {
             e.ToTable("Tasks");
+            e.Property(t => t.Signal).HasDefaultValue(TaskSignal.Green);
             e.HasIndex(t => new { t.Department, t.Status, t.CreatedAt });
             e.HasOne<InstanceRow>().WithMany().HasForeignKey(t => t.InstanceId).OnDelete(DeleteBehavior.Cascade);
         });
@@ -81,6 +84,14 @@ public sealed class WorkflowDbContext(DbContextOptions<WorkflowDbContext> option
             e.ToTable("History");
             e.HasKey(h => new { h.InstanceId, h.Sequence });
             e.HasOne<InstanceRow>().WithMany().HasForeignKey(h => h.InstanceId).OnDelete(DeleteBehavior.Cascade);
+        });
+        model.Entity<NoticeRow>(e =>
+        {
+            e.ToTable("Notices");
+            e.Property(n => n.Attempts).HasDefaultValue(0);
+            // The dispatcher looks for what is not dispatched yet, oldest first.
+            e.HasIndex(n => new { n.DispatchedAt, n.At });
+            e.HasOne<InstanceRow>().WithMany().HasForeignKey(n => n.InstanceId).OnDelete(DeleteBehavior.Cascade);
         });
         model.Entity<UserRow>(e =>
         {

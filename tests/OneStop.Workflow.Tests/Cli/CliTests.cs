@@ -143,6 +143,28 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public async Task Simulate_PastATasksDeadline_ShowsItsSignalAndWhatTheClockDid()
+    {
+        // Friday 2026-09-18 10:00: the 5WD birth certificate is due when Thu 24 September ends. It measures 5 7/12 working
+        // days, so it turns yellow with a fifth of that left: all of Thu 24 and the last 2 h 48 min of Wed 23.
+        var steps = Write("steps.json", """{"steps": [{"advance": "P8D"}]}""");
+
+        var (exit, stdout, stderr) = await RunAsync("simulate", RepositoryPaths.Scenario("newborn-registration"),
+            "--steps", steps, "--start", "2026-09-18T10:00:00+08:00");
+
+        Assert.True(exit == 0, stderr);
+        var result = JsonNode.Parse(stdout)!.AsObject();
+        var task = Assert.Single(result["tasks"]!.AsArray())!.AsObject();
+        Assert.Equal(("2026-09-25T00:00:00+08:00", "red"), (task["dueAt"]!.GetValue<string>(), task["signal"]!.GetValue<string>()));
+        Assert.Equal(["StartEvent_ApplicationSubmitted"], result["completed"]!.AsArray().Select(n => n!.GetValue<string>()));
+        var deadlines = result["deadlines"]!.AsArray().Select(d => d!.AsObject()).ToList();
+        Assert.Equal([("2026-09-23T21:12:00+08:00", "deadline.yellow"), ("2026-09-25T00:00:00+08:00", "deadline.red")],
+            deadlines.Select(d => (d["at"]!.GetValue<string>(), d["kind"]!.GetValue<string>())));
+        Assert.All(deadlines, d => Assert.Equal("Task_BirthCertificate", d["element"]!.GetValue<string>()));
+        Assert.Equal("follow-up", deadlines[1]["escalation"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Simulate_AdvanceFiresTimersAndReportsAnIncident()
     {
         var model = Write("timer.bpmn", Execution.TestModels.Process("""

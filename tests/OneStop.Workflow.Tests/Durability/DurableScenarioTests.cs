@@ -72,7 +72,8 @@ public abstract class DurableScenarioTests : IAsyncLifetime
         Assert.Equal(decided.Count, decided.Distinct().Count());
         var rows = await node.Store.ListTasksAsync(new TaskQuery(InstanceId: instance.Id));
         Assert.Equal(departmentTasks, rows.Count);
-        Assert.All(rows, r => Assert.Equal(TaskState.Completed, r.Status));
+        Assert.All(rows, r => Assert.Equal((TaskState.Completed, TaskSignal.Green), (r.Status, r.Signal)));
+        Assert.Null(await node.Store.NextTimerAsync()); // every deadline clock stopped with its task and the application
         var history = await node.Store.HistoryAsync(instance.Id);
         Assert.Equal(Enumerable.Range(0, history.Count), history.Select(h => h.Sequence));
         Assert.Equal("InstanceCompleted", history[^1].Kind);
@@ -215,12 +216,15 @@ public abstract class DurableScenarioTests : IAsyncLifetime
         return committed;
     }
 
-    /// <summary>The rows of an instance agree with its state: open task rows, timers and a gap-free history.</summary>
+    /// <summary>The rows of an instance agree with its state: open task rows, timers (the deadline clocks' too) and a
+    /// gap-free history.</summary>
     private static async Task AssertConsistentAsync(IWorkflowStore store, Guid instanceId)
     {
         var instance = (await store.LoadInstanceAsync(instanceId))!;
         var openRows = await store.ListTasksAsync(new TaskQuery(InstanceId: instanceId, Status: TaskState.Open));
         Assert.Equal(instance.Tasks.Select(t => t.Id).Order(), openRows.Select(r => r.Id).Order());
+        var timerRows = (await store.DueTimersAsync(DateTimeOffset.MaxValue, int.MaxValue)).Where(t => t.InstanceId == instanceId);
+        Assert.Equal(instance.Timers.Select(t => t.Id).Order(), timerRows.Select(t => t.Id).Order());
         var history = await store.HistoryAsync(instanceId);
         Assert.Equal(Enumerable.Range(0, instance.HistoryCount), history.Select(h => h.Sequence));
     }

@@ -30,13 +30,14 @@ internal sealed class EngineHarness
 {
     public static readonly DateTimeOffset Start = new(2026, 3, 2, 9, 0, 0, TimeSpan.FromHours(8)); // a Monday
 
-    public EngineHarness(WorkflowEngineOptions? options = null, IWorkflowStore? store = null)
+    public EngineHarness(WorkflowEngineOptions? options = null, IWorkflowStore? store = null, DateTimeOffset? start = null)
     {
+        Clock = new VirtualClock(start ?? Start);
         Store = store ?? new InMemoryWorkflowStore();
         Engine = new WorkflowEngine(Store, Clock, options);
     }
 
-    public VirtualClock Clock { get; } = new(Start);
+    public VirtualClock Clock { get; }
     public IWorkflowStore Store { get; }
     public WorkflowEngine Engine { get; }
     public ProcessInstance Instance { get; private set; } = null!;

@@ -23,6 +23,14 @@ internal sealed class PersistenceHost(ServiceProvider services) : IAsyncDisposab
     public static Task<PersistenceHost> StartSqliteAsync(string path, bool migrate = true) =>
         StartAsync(new DatabaseOptions(DatabaseOptions.Sqlite, $"Data Source={path}"), migrate);
 
+    /// <summary>The notices of an instance in the outbox table, oldest first.</summary>
+    public async Task<IReadOnlyList<NoticeRecord>> NoticesAsync(Guid instanceId)
+    {
+        await using var db = await Contexts.CreateDbContextAsync();
+        var rows = await db.Notices.AsNoTracking().Where(n => n.InstanceId == instanceId).OrderBy(n => n.At).ThenBy(n => n.Id).ToListAsync();
+        return rows.Select(r => r.ToRecord()).ToList();
+    }
+
     public ValueTask DisposeAsync() => services.DisposeAsync();
 }
 

@@ -1,7 +1,10 @@
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Npgsql;
+using OneStop.Workflow.Engine.Execution;
 using OneStop.Workflow.Infrastructure.Persistence;
 
 namespace OneStop.Workflow.Tests.Persistence;
@@ -41,7 +44,39 @@ public sealed class SqliteSchemaTests : IDisposable
         var applied = (await db.Database.GetAppliedMigrationsAsync()).ToList();
         Assert.Equal(["20261121000000_InitialSchema", "20261121120000_ServerTables"], applied.Take(2));
         Assert.Equal(db.Database.GetMigrations(), applied);
+        Assert.Contains("20261121200000_DeadlineClock", applied);
         Assert.Empty(await db.Database.GetPendingMigrationsAsync());
+    }
+
+    [Fact]
+    public async Task UpgradeToTheDeadlineClock_KeepsExistingTasks_WhichStartGreenAndRunning()
+    {
+        var path = Path.Combine(_folder.Path, "upgrade.db");
+        await using var host = await PersistenceHost.StartSqliteAsync(path, migrate: false);
+        await using (var db = await host.Contexts.CreateDbContextAsync())
+        {
+            await db.GetService<IMigrator>().MigrateAsync("20261121120000_ServerTables");
+            // Rows as the schema before the deadline clock held them (ids as EF Core writes them on SQLite: upper-case text).
+            await db.Database.ExecuteSqlRawAsync("""
+                INSERT INTO "Definitions" ("Id", "Key", "Version", "Xml", "ContentHash", "DeployedAt")
+                VALUES ('0B3E7D1C-4A57-4F1E-9D0E-2F1F6F0C8A11', 'newborn', 1, '<definitions/>', 'sha256:x', 0);
+                INSERT INTO "Instances" ("Id", "DefinitionId", "DefinitionKey", "DefinitionVersion", "Status", "StartedAt", "Version", "State")
+                VALUES ('5D0C7A90-3C1E-4A55-8A43-6F5B1C0E7D22', '0B3E7D1C-4A57-4F1E-9D0E-2F1F6F0C8A11', 'newborn', 1, 'Running', 0, 1, '{{}}');
+                INSERT INTO "Tasks" ("Id", "InstanceId", "ActivityId", "CreatedAt", "Status")
+                VALUES ('C1A2B3C4-D5E6-4F70-8192-A3B4C5D6E7F8', '5D0C7A90-3C1E-4A55-8A43-6F5B1C0E7D22', 'review', 0, 'Open');
+                """);
+        }
+
+        await WorkflowDatabase.MigrateAsync(host.Contexts);
+
+        var task = await host.Store.FindTaskAsync(Guid.Parse("c1a2b3c4-d5e6-4f70-8192-a3b4c5d6e7f8"));
+        Assert.Equal((TaskState.Open, TaskSignal.Green), (task!.Status, task.Signal));
+        Assert.Null(task.PausedAt);
+        Assert.Null(task.PauseReason);
+        await using var after = await host.Contexts.CreateDbContextAsync();
+        var instance = await after.Instances.AsNoTracking().SingleAsync();
+        Assert.Equal(((DateTimeOffset?)null, TaskSignal.Green), (instance.DueAt, instance.Signal));
+        Assert.Empty(await after.Notices.ToListAsync());
     }
 
     /// <summary>Every table's columns, indexes and foreign keys, one line each, sorted.</summary>

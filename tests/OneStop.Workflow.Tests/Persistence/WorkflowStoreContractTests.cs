@@ -18,6 +18,10 @@ public abstract class WorkflowStoreContractTests : IAsyncLifetime
 
     protected virtual Task DisposeStoreAsync() => Task.CompletedTask;
 
+    /// <summary>The notices written for an instance, oldest first: the outbox has no reader in the store contract,
+    /// so each store's tests read it their own way.</summary>
+    protected abstract Task<IReadOnlyList<NoticeRecord>> NoticesAsync(Guid instanceId);
+
     public async Task InitializeAsync() => Store = await CreateStoreAsync();
 
     public Task DisposeAsync() => DisposeStoreAsync();
@@ -473,6 +477,75 @@ public abstract class WorkflowStoreContractTests : IAsyncLifetime
         await SaveNewAsync(instance, tasks);
 
         Assert.Equal(tasks[..3], await Store.ListTasksAsync(new TaskQuery(Department: "civil-affairs", Max: 3)));
+    }
+
+    [Fact]
+    public async Task SaveTask_KeepsItsSignalAndPause()
+    {
+        var instance = NewInstance(await DeployAsync());
+        var paused = TaskOf(instance, "civil-affairs", T0, dueAt: T0.AddDays(7)) with
+        {
+            Signal = TaskSignal.Yellow,
+            PausedAt = T0.AddDays(2),
+            PauseReason = "supplementation",
+        };
+        var red = TaskOf(instance, "tax", T0.AddMinutes(1), dueAt: T0.AddDays(1)) with { Signal = TaskSignal.Red };
+        await SaveNewAsync(instance, paused, red);
+
+        var found = (await Store.FindTaskAsync(paused.Id))!;
+        Assert.Equal(paused, found);
+        Assert.Equal(TimeSpan.Zero, found.PausedAt!.Value.Offset);
+        Assert.Equal([paused, red], await AllTasksAsync(instance.Id));
+
+        var resumed = paused with { Signal = TaskSignal.Green, PausedAt = null, PauseReason = null, DueAt = T0.AddDays(9) };
+        var next = Changes((await Store.LoadInstanceAsync(instance.Id))!, 1);
+        next.Tasks.Add(resumed);
+        await Store.SaveAsync(next);
+        Assert.Equal(resumed, await Store.FindTaskAsync(paused.Id));
+    }
+
+    // ---- notices ----
+
+    [Fact]
+    public async Task Notices_AreWrittenWithTheCommand()
+    {
+        var instance = NewInstance(await DeployAsync());
+        await SaveNewAsync(instance);
+        var taskId = Guid.NewGuid();
+        var yellow = new NoticeRecord(Guid.NewGuid(), instance.Id, taskId, NoticeKinds.TaskYellow, "civil-affairs", T0.AddDays(4),
+            """{"activityId":"registerBirth","name":"Register birth","dueAt":"2026-03-09T00:00:00.0000000+08:00","escalation":null,"scenario":"newborn"}""");
+        var application = new NoticeRecord(Guid.NewGuid(), instance.Id, null, NoticeKinds.ApplicationRed, null, T0.AddDays(5), null);
+        var changes = Changes((await Store.LoadInstanceAsync(instance.Id))!, 1);
+        changes.Notices.Add(yellow);
+        changes.Notices.Add(application);
+
+        await Store.SaveAsync(changes);
+
+        var notices = await NoticesAsync(instance.Id);
+        Assert.Equal([yellow, application], notices);
+        Assert.All(notices, n => Assert.Equal(TimeSpan.Zero, n.At.Offset));
+        Assert.Empty(await NoticesAsync(Guid.NewGuid()));
+    }
+
+    [Fact]
+    public async Task Notices_OfACommandThatIsNotSaved_AreNotWritten()
+    {
+        var instance = NewInstance(await DeployAsync());
+        await SaveNewAsync(instance);
+        var stale = (await Store.LoadInstanceAsync(instance.Id))!;
+        await Store.SaveAsync(Changes((await Store.LoadInstanceAsync(instance.Id))!, 1));
+
+        var conflicting = Changes(stale, 1);
+        conflicting.Notices.Add(new NoticeRecord(Guid.NewGuid(), instance.Id, null, NoticeKinds.ApplicationYellow, null, T0, null));
+        await Assert.ThrowsAsync<ConcurrencyConflictException>(() => Store.SaveAsync(conflicting));
+
+        var failing = Changes((await Store.LoadInstanceAsync(instance.Id))!, 2);
+        failing.Notices.Add(new NoticeRecord(Guid.NewGuid(), instance.Id, null, NoticeKinds.ApplicationRed, null, T0, null));
+        failing.History.Add(History(instance, 0, "started"));
+        failing.History.Add(History(instance, 0, "started again")); // the same sequence twice: the save fails part-way
+        await Assert.ThrowsAnyAsync<Exception>(() => Store.SaveAsync(failing));
+
+        Assert.Empty(await NoticesAsync(instance.Id));
     }
 
     // ---- timers ----

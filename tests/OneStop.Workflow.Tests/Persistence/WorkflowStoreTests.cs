@@ -5,6 +5,9 @@ namespace OneStop.Workflow.Tests.Persistence;
 public sealed class InMemoryWorkflowStoreTests : WorkflowStoreContractTests
 {
     protected override Task<IWorkflowStore> CreateStoreAsync() => Task.FromResult<IWorkflowStore>(new InMemoryWorkflowStore());
+
+    protected override Task<IReadOnlyList<NoticeRecord>> NoticesAsync(Guid instanceId) =>
+        Task.FromResult<IReadOnlyList<NoticeRecord>>(((InMemoryWorkflowStore)Store).Notices.Where(n => n.InstanceId == instanceId).ToList());
 }
 
 public sealed class SqliteWorkflowStoreTests : WorkflowStoreContractTests
@@ -17,6 +20,8 @@ public sealed class SqliteWorkflowStoreTests : WorkflowStoreContractTests
         _host = await PersistenceHost.StartSqliteAsync(Path.Combine(_folder.Path, "workflow.db"));
         return _host.Store;
     }
+
+    protected override Task<IReadOnlyList<NoticeRecord>> NoticesAsync(Guid instanceId) => _host!.NoticesAsync(instanceId);
 
     protected override async Task DisposeStoreAsync()
     {
@@ -35,6 +40,8 @@ public sealed class PostgresWorkflowStoreTests(PostgresServer server) : Workflow
         _host = await PersistenceHost.StartAsync(new(Infrastructure.Persistence.DatabaseOptions.PostgreSql, server.NewDatabaseConnectionString()));
         return _host.Store;
     }
+
+    protected override Task<IReadOnlyList<NoticeRecord>> NoticesAsync(Guid instanceId) => _host!.NoticesAsync(instanceId);
 
     protected override async Task DisposeStoreAsync()
     {
