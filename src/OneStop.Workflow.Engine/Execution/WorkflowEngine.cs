@@ -92,6 +92,9 @@ public sealed class WorkflowEngine
 
     public TimeProvider Clock => _context.Clock;
 
+    /// <summary>The working-day calendar a scenario counts its limits on (its onestop:calendar, else the default).</summary>
+    public WorkingDayCalendar CalendarFor(ProcessDefinition process) => _context.CalendarFor(process);
+
     // ---- Definitions ------------------------------------------------------------------------------
 
     /// <summary>Validates a BPMN file and stores a new version of each executable process in it (a file identical

@@ -11,11 +11,16 @@ namespace OneStop.Workflow.Server.Applications;
 
 public sealed record SupplementRequestView(IReadOnlyList<string> Fields, string? Message, DateTimeOffset? RequestedAt);
 
+/// <param name="Signal">"green", "yellow" (most of the limit used) or "red" (overdue); green for work without a limit.</param>
+/// <param name="Paused">The task's clock stands still (a supplementation request or an excluded period).</param>
 public sealed record ApplicationTaskView(Guid Id, string? Department, string? Name, string Status, string? Decision, string? Comment,
-    DateTimeOffset? DueAt, string? ClaimedBy, SupplementRequestView? Supplement);
+    DateTimeOffset? DueAt, string? ClaimedBy, SupplementRequestView? Supplement, string Signal = "green", bool Paused = false, string? PauseReason = null);
 
+/// <param name="DueAt">The scenario's own deadline (joint handling), when it declares one.</param>
+/// <param name="Rating">The applicant's rating of the finished application, shown to the applicant and supervisors.</param>
 public sealed record ApplicationView(Guid Id, string Scenario, int Version, string Title, string Status, string? Applicant,
-    DateTimeOffset SubmittedAt, DateTimeOffset? CompletedAt, IReadOnlyList<ApplicationTaskView> Tasks, JsonObject Data);
+    DateTimeOffset SubmittedAt, DateTimeOffset? CompletedAt, IReadOnlyList<ApplicationTaskView> Tasks, JsonObject Data,
+    DateTimeOffset? DueAt = null, string Signal = "green", Supervision.RatingView? Rating = null);
 
 public static class ApplicationStatus
 {
@@ -127,15 +132,24 @@ public sealed class ApplicationReader(WorkflowEngine engine, ScenarioCatalog cat
                 ? t
                 : t with { Comment = null, Supplement = t.Supplement is null ? null : t.Supplement with { Message = null } }).ToList();
         }
+        Supervision.RatingView? rating = null;
+        if (instance.Status != InstanceStatus.Running && (IsOwner(user, instance) || user.IsSupervisorOrAdmin()))
+        {
+            await using var db = await contexts.CreateDbContextAsync(ct);
+            rating = await db.Ratings.AsNoTracking().Where(r => r.InstanceId == instance.Id)
+                .Select(r => new Supervision.RatingView(r.Score, r.Comment, r.RatedAt)).FirstOrDefaultAsync(ct);
+        }
         return new ApplicationView(instance.Id, instance.DefinitionKey, instance.DefinitionVersion, scenario.Title, StatusOf(instance, tasks),
-            instance.Initiator, instance.StartedAt, instance.Status == InstanceStatus.Completed ? instance.EndedAt : null, taskViews, data);
+            instance.Initiator, instance.StartedAt, instance.Status == InstanceStatus.Completed ? instance.EndedAt : null, taskViews, data,
+            instance.DueAt, Tasks.TasksApi.SignalName(instance.Signal), rating);
     }
 
     public static ApplicationTaskView TaskView(ProcessInstance instance, TaskRecord task, TaskWorkRow? work)
     {
         var decision = TaskDecision.Of(instance, task.Id);
         return new ApplicationTaskView(task.Id, task.Department, task.Name, TaskStatus.Of(task, work), decision?.Decision, decision?.Comment,
-            task.DueAt, task.Status == TaskState.Open ? work?.ClaimedBy : null, SupplementOf(task, work));
+            task.DueAt, task.Status == TaskState.Open ? work?.ClaimedBy : null, SupplementOf(task, work),
+            Tasks.TasksApi.SignalName(task.Signal), task.Status == TaskState.Open && task.PausedAt is not null, task.Status == TaskState.Open ? task.PauseReason : null);
     }
 
     private static SupplementRequestView? SupplementOf(TaskRecord task, TaskWorkRow? work) =>

@@ -32,6 +32,7 @@ public static class ApplicationsApi
         applications.MapPost("/{id:guid}/supplement", SupplementAsync).RequireAuthorization(Policies.Citizen).WithJsonBodyLimit();
         applications.MapGet("/{id:guid}/history", HistoryAsync).RequireAuthorization(Policies.Authenticated);
         applications.MapGet("/{id:guid}/bundle", BundleAsync).RequireAuthorization(Policies.Authenticated);
+        applications.MapPost("/{id:guid}/extensions", ExtendAsync).RequireAuthorization(Policies.Supervision).WithJsonBodyLimit();
         return app;
     }
 
@@ -120,6 +121,9 @@ public static class ApplicationsApi
         {
             throw ApiProblemException.Conflict("Your answer was stored, but a department changed its request meanwhile; look at the application again.");
         }
+        // The answered tasks' clocks run again (Art. 32: the period counts from the day the materials are complete).
+        foreach (var task in tasks.Where(t => requests.Any(r => r.TaskId == t.Id) && t.PauseReason == Tasks.DepartmentWork.SupplementationPause))
+            updated = await engine.ResumeTaskClockAsync(task.Id, user.Name(), ct);
         return TypedResults.Ok(await reader.ViewAsync(updated, await engine.Store.ListTasksAsync(new TaskQuery(InstanceId: id), ct), user, ct));
     }
 
@@ -159,6 +163,20 @@ public static class ApplicationsApi
         var copy = (JsonObject)data.DeepClone();
         copy["variables"] = new JsonObject(variables.Where(v => visible(v.Key)).Select(v => KeyValuePair.Create(v.Key, v.Value?.DeepClone())));
         return copy;
+    }
+
+    /// <summary>A supervisor approves an extension of the scenario's own limit (joint handling: +15 working days at most).</summary>
+    private static async Task<Ok<ApplicationView>> ExtendAsync(Guid id, Tasks.ExtensionRequest request, ClaimsPrincipal user, WorkflowEngine engine,
+        ApplicationReader reader, CancellationToken ct)
+    {
+        Tasks.DepartmentWork.CheckExtension(request);
+        var (instance, _) = await reader.LoadVisibleAsync(id, user, ct);
+        if (instance.Status != InstanceStatus.Running)
+            throw ApiProblemException.Conflict($"Application {id} has ended; its limit can no longer be extended.");
+        if (instance.DueAt is null)
+            throw ApiProblemException.Conflict($"Scenario {instance.DefinitionKey} declares no limit of its own to extend.");
+        var updated = await engine.ExtendInstanceAsync(id, request.WorkingDays!.Value, request.Reason!.Trim(), user.Name(), ct);
+        return TypedResults.Ok(await reader.ViewAsync(updated, await engine.Store.ListTasksAsync(new TaskQuery(InstanceId: id), ct), user, ct));
     }
 
     private static async Task<FileContentHttpResult> BundleAsync(Guid id, ClaimsPrincipal user, ApplicationReader reader, OutcomeBundles bundles,

@@ -43,8 +43,16 @@ public static class ServerHosting
         {
             var paths = provider.GetRequiredService<ServerPaths>();
             var calendars = paths.CalendarsDirectory is { } folder && Directory.Exists(folder) ? CalendarRegistry.LoadDirectory(folder) : null;
+            var deadlines = builder.Configuration.GetSection("Deadlines");
             return new WorkflowEngine(provider.GetRequiredService<IWorkflowStore>(), provider.GetRequiredService<TimeProvider>(),
-                new WorkflowEngineOptions { Calendars = calendars }, provider.GetRequiredService<ILogger<WorkflowEngine>>());
+                new WorkflowEngineOptions
+                {
+                    Calendars = calendars,
+                    YellowShare = deadlines.GetValue("YellowShare", 0.8),
+                    MaxTaskExtensionWorkingDays = deadlines.GetValue("MaxTaskExtensionWorkingDays", 10),
+                    MaxInstanceExtensionWorkingDays = deadlines.GetValue("MaxInstanceExtensionWorkingDays", 15),
+                    SilentConsentVariables = SilentConsent.Decision,
+                }, provider.GetRequiredService<ILogger<WorkflowEngine>>());
         });
 
         services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
@@ -125,6 +133,7 @@ public static class ServerHosting
         app.MapAttachmentsApi();
         app.MapRatingsApi();
         app.MapFollowUpsApi();
+        app.MapStatisticsApi();
         return app;
     }
 }

@@ -62,8 +62,16 @@ public static class RatingsApi
         db.Ratings.Add(row);
         audit.Record(db, id, null, user.Name(), "rated", new JsonObject { ["score"] = row.Score });
         if (row.Score < LowestAcceptable)
+        {
             followUps.Add(db, FollowUpKind.LowRating, $"rating:{id:N}", id, instance.DefinitionKey, null, null,
                 $"The applicant rated the service {row.Score} of 5{(comment is null ? "" : " with a comment")}.");
+            // The supervisors are told through the same outbox as deadlines: written with the rating, delivered after.
+            db.Notices.Add(new NoticeRow
+            {
+                Id = Guid.CreateVersion7(), InstanceId = id, Kind = NoticeDispatcher.LowRatingKind, At = row.RatedAt,
+                Data = new JsonObject { ["scenario"] = instance.DefinitionKey, ["score"] = row.Score }.ToJsonString(),
+            });
+        }
         try
         {
             await db.SaveChangesAsync(ct);

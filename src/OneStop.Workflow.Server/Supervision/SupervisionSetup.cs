@@ -25,6 +25,9 @@ public static class SupervisionSetup
             }
         }
         services.AddSingleton<FollowUps>();
+        services.AddSingleton<Statistics>();
+        services.AddSingleton<NoticeDispatcher>();
+        services.AddHostedService(provider => provider.GetRequiredService<NoticeDispatcher>());
         return services;
     }
 }

@@ -15,7 +15,11 @@ using TaskStatus = OneStop.Workflow.Server.Applications.TaskStatus;
 namespace OneStop.Workflow.Server.Tasks;
 
 public sealed record QueueItem(Guid Id, Guid ApplicationId, string Scenario, string? Department, string? Name, string Status,
-    DateTimeOffset CreatedAt, DateTimeOffset? DueAt, string? ClaimedBy);
+    DateTimeOffset CreatedAt, DateTimeOffset? DueAt, string? ClaimedBy, string Signal = "green", bool Paused = false, string? PauseReason = null);
+
+public sealed record ExcludedPeriodRequest(string? Reason, string? Note);
+
+public sealed record ExtensionRequest(int? WorkingDays, string? Reason);
 
 public sealed record CompleteTaskRequest(string? Decision, JsonObject? Data, string? Comment);
 
@@ -38,6 +42,12 @@ public static class TasksApi
             work.CompleteAsync(id, request, user, ct));
         tasks.MapPost("/{id:guid}/request-supplement", (Guid id, SupplementRequest request, ClaimsPrincipal user, DepartmentWork work, CancellationToken ct) =>
             work.RequestSupplementAsync(id, request, user, ct));
+        tasks.MapPost("/{id:guid}/excluded-periods", (Guid id, ExcludedPeriodRequest request, ClaimsPrincipal user, DepartmentWork work, CancellationToken ct) =>
+            work.StartExcludedPeriodAsync(id, request, user, ct));
+        tasks.MapPost("/{id:guid}/excluded-periods/end", (Guid id, ClaimsPrincipal user, DepartmentWork work, CancellationToken ct) =>
+            work.EndExcludedPeriodAsync(id, user, ct));
+        tasks.MapPost("/{id:guid}/extensions", (Guid id, ExtensionRequest request, ClaimsPrincipal user, DepartmentWork work, CancellationToken ct) =>
+            work.ExtendAsync(id, request, user, ct)).RequireAuthorization(Policies.Supervision);
         return app;
     }
 
@@ -64,7 +74,7 @@ public static class TasksApi
         var work = await reader.WorkOfAsync(records.Select(r => r.Id).ToList(), ct);
         var items = records
             .Select(r => new QueueItem(r.Id, r.InstanceId, "", r.Department, r.Name, TaskStatus.Of(r, work.GetValueOrDefault(r.Id)), r.CreatedAt, r.DueAt,
-                r.Status == TaskState.Open ? work.GetValueOrDefault(r.Id)?.ClaimedBy : null))
+                r.Status == TaskState.Open ? work.GetValueOrDefault(r.Id)?.ClaimedBy : null, SignalName(r.Signal), r.PausedAt is not null, r.PauseReason))
             .Where(i => status is null || i.Status == status)
             .OrderBy(i => i.DueAt ?? DateTimeOffset.MaxValue).ThenBy(i => i.CreatedAt)
             .ToList();
@@ -74,6 +84,13 @@ public static class TasksApi
             keys[id] = (await engine.Store.LoadInstanceAsync(id, ct))?.DefinitionKey ?? "";
         return TypedResults.Ok(items.Select(i => i with { Scenario = keys[i.ApplicationId] }).ToList());
     }
+
+    public static string SignalName(TaskSignal signal) => signal switch
+    {
+        TaskSignal.Red => "red",
+        TaskSignal.Yellow => "yellow",
+        _ => "green",
+    };
 }
 
 /// <summary>Claim, release, decide and ask for a supplement: the department's work on an engine task. Claims and
@@ -123,15 +140,102 @@ public sealed partial class DepartmentWork(WorkflowEngine engine, ScenarioCatalo
             throw RequestValidationException.For("fields",
                 $"Department {task.Department} can ask only for its own and the shared fields; not: {string.Join(", ", unknown)}.");
         var requested = new JsonArray(fields.Distinct(StringComparer.Ordinal).Select(f => (JsonNode)f).ToArray());
-        return await ChangeAsync(task, user, AuditActions.SupplementRequested,
-            new JsonObject { ["fields"] = requested.DeepClone(), ["message"] = request.Message }, work =>
+        // The clock stops while the citizen supplies the materials (Art. 32); if the request cannot be stored, it runs on.
+        var paused = task.PausedAt is null;
+        if (paused)
+        {
+            await engine.PauseTaskClockAsync(taskId, SupplementationPause, user.Name(), ct);
+            task = await engine.Store.FindTaskAsync(taskId, ct) ?? task;
+        }
+        try
+        {
+            return await RequestSupplementWorkAsync(task, requested, request.Message, user, ct);
+        }
+        catch when (paused)
+        {
+            await engine.ResumeTaskClockAsync(taskId, user.Name(), CancellationToken.None);
+            throw;
+        }
+    }
+
+    public const string SupplementationPause = "supplementation";
+
+    private Task<Ok<ApplicationTaskView>> RequestSupplementWorkAsync(TaskRecord task, JsonArray requested, string? message, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var taskId = task.Id;
+        return ChangeAsync(task, user, AuditActions.SupplementRequested,
+            new JsonObject { ["fields"] = requested.DeepClone(), ["message"] = message }, work =>
             {
                 if (work.ClaimedBy is { } holder && holder != user.Name())
                     throw ApiProblemException.Conflict($"Task {taskId} is claimed by {holder}.");
                 work.SupplementFields = requested.ToJsonString();
-                work.SupplementMessage = request.Message;
+                work.SupplementMessage = message;
                 work.SupplementRequestedAt = clock.GetUtcNow();
             }, ct);
+    }
+
+    /// <summary>Staff record a period the statute excludes from the limit (Art. 45: testing, inspection, expert review): the
+    /// task's clock stops until they end it.</summary>
+    public async Task<Ok<ApplicationTaskView>> StartExcludedPeriodAsync(Guid taskId, ExcludedPeriodRequest request, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (request.Reason is not { } reason || reason == SupplementationPause || !DeadlineClock.PauseReasons.Contains(reason))
+            errors["reason"] = [$"The reason must be one of: {string.Join(", ", DeadlineClock.PauseReasons.Where(r => r != SupplementationPause))}."];
+        if (request.Note is { Length: > TasksApi.MaxTextLength })
+            errors["note"] = [$"The note may have at most {TasksApi.MaxTextLength} characters."];
+        if (errors.Count > 0)
+            throw new RequestValidationException("The excluded period is not valid; nothing was stored.", errors);
+        var task = await OpenTaskOfMyDepartmentAsync(taskId, user, ct);
+        if (task.PausedAt is not null)
+            throw ApiProblemException.Conflict($"Task {taskId}'s clock already stands still ({task.PauseReason}, since {task.PausedAt:O}).");
+        var instance = await engine.PauseTaskClockAsync(taskId, request.Reason!, user.Name(), ct);
+        await audit.RecordAsync(task.InstanceId, taskId, user.Name(), "excluded-period-started",
+            new JsonObject { ["reason"] = request.Reason, ["note"] = request.Note }, ct);
+        return await ViewAsync(instance, taskId, ct);
+    }
+
+    public async Task<Ok<ApplicationTaskView>> EndExcludedPeriodAsync(Guid taskId, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var task = await OpenTaskOfMyDepartmentAsync(taskId, user, ct);
+        if (task.PausedAt is null)
+            throw ApiProblemException.Conflict($"Task {taskId}'s clock is running; there is no excluded period to end.");
+        if (task.PauseReason == SupplementationPause)
+            throw ApiProblemException.Conflict($"Task {taskId}'s clock waits for the citizen's supplement; it runs again when the citizen answers.");
+        var instance = await engine.ResumeTaskClockAsync(taskId, user.Name(), ct);
+        await audit.RecordAsync(task.InstanceId, taskId, user.Name(), "excluded-period-ended", new JsonObject { ["reason"] = task.PauseReason }, ct);
+        return await ViewAsync(instance, taskId, ct);
+    }
+
+    /// <summary>A supervisor approves an extension of a task's limit (Art. 42).</summary>
+    public async Task<Ok<ApplicationTaskView>> ExtendAsync(Guid taskId, ExtensionRequest request, ClaimsPrincipal user, CancellationToken ct)
+    {
+        CheckExtension(request);
+        var task = await OpenTaskOfMyDepartmentAsync(taskId, user, ct);
+        if (task.DueAt is null)
+            throw ApiProblemException.Conflict($"Task {taskId} has no time limit to extend.");
+        var instance = await engine.ExtendTaskAsync(taskId, request.WorkingDays!.Value, request.Reason!.Trim(), user.Name(), ct);
+        return await ViewAsync(instance, taskId, ct);
+    }
+
+    public static void CheckExtension(ExtensionRequest request)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (request.WorkingDays is not (>= 1 and <= 365))
+            errors["workingDays"] = ["Give the extension in whole working days (at least 1)."];
+        if (string.IsNullOrWhiteSpace(request.Reason))
+            errors["reason"] = ["State the reason and the approval the extension rests on."];
+        else if (request.Reason.Length > TasksApi.MaxTextLength)
+            errors["reason"] = [$"The reason may have at most {TasksApi.MaxTextLength} characters."];
+        if (errors.Count > 0)
+            throw new RequestValidationException("The extension is not valid; nothing was stored.", errors);
+    }
+
+    private async Task<Ok<ApplicationTaskView>> ViewAsync(ProcessInstance instance, Guid taskId, CancellationToken ct)
+    {
+        var record = await engine.Store.FindTaskAsync(taskId, ct) ?? throw ApiProblemException.NotFound($"No task has id {taskId}.");
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var work = await db.TaskWork.AsNoTracking().FirstOrDefaultAsync(w => w.TaskId == taskId, ct);
+        return TypedResults.Ok(ApplicationReader.TaskView(instance, record, work));
     }
 
     private const int MaxDecisionValues = 20;

@@ -41,6 +41,8 @@ public abstract class ServerHost : WebApplicationFactory<Server::Program>
         builder.UseSetting("Attachments:MaxBytes", AttachmentLimit.ToString(System.Globalization.CultureInfo.InvariantCulture));
         // Every test client comes from the same address; the per-user-name limit still applies.
         builder.UseSetting("Auth:TokenAttemptsPerMinutePerClient", "100000");
+        // Tests deliver notices themselves (NoticeDispatcher.DispatchPendingAsync); the background round would race them.
+        builder.UseSetting("Notifications:PollSeconds", "86400");
     }
 
     /// <summary>A client with a bearer token of <paramref name="user"/> (password "demo"), or without one for null.</summary>
