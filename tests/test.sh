@@ -29,6 +29,13 @@ if [ ! -f /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc ] || [ ! -f /usr/share/fo
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q fonts-dejavu-core fonts-wqy-zenhei
 fi
 
+# ---- Chromium for the browser end-to-end test (tests/e2e drives Debian's chromium with playwright-core) ----
+if [ -d tests/e2e ] && [ ! -x /usr/bin/chromium ]; then
+  echo "== Installing Debian's chromium package"
+  as_root apt-get update -q
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium
+fi
+
 results="$(mktemp -d)"
 trap 'rm -rf "$results"' EXIT
 passed=0
@@ -53,6 +60,24 @@ failed=$((failed + dotnet_failed))
 if [ -d tests/bpmn-js-check ]; then
   echo "== bpmn-js check"
   if (cd tests/bpmn-js-check && npm ci --no-audit --no-fund && node check.mjs); then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+  fi
+fi
+
+# Browser end-to-end test: designer, portal, inbox and supervision in headless Chromium against the Release server that
+# the dotnet test step built (the server's build also builds the pages into designer/dist).
+if [ -d tests/e2e ]; then
+  echo "== browser end-to-end test"
+  e2e_status=0
+  if [ ! -f designer/dist/index.html ]; then
+    (cd designer && npm ci --no-audit --no-fund && npm run build) || e2e_status=$?
+  fi
+  if [ "$e2e_status" -eq 0 ]; then
+    (cd tests/e2e && npm ci --no-audit --no-fund && node run.mjs) || e2e_status=$?
+  fi
+  if [ "$e2e_status" -eq 0 ]; then
     passed=$((passed + 1))
   else
     failed=$((failed + 1))
