@@ -369,7 +369,7 @@ async function renderApplication(content: HTMLElement, id: string): Promise<void
   await Promise.all([
     requests.length > 0 ? renderSupplement(supplementSection, application, requests) : Promise.resolve(),
     renderMaterials(materialsSection, application.id, !finished, [...new Set(application.tasks.map((task) => task.department).filter((d): d is string => !!d))]),
-    finished && application.status === "completed" ? renderRating(ratingSection, application.id) : Promise.resolve(),
+    finished && application.status === "completed" ? renderRating(ratingSection, application.id, application.rating ?? null) : Promise.resolve(),
   ]);
 }
 
@@ -624,18 +624,8 @@ function uploadForm(base: string, departments: string[], messages: HTMLElement, 
   return form;
 }
 
-async function renderRating(section: HTMLElement, applicationId: string): Promise<void> {
+async function renderRating(section: HTMLElement, applicationId: string, existing: RatingView | null): Promise<void> {
   const path = `/api/applications/${encodeURIComponent(applicationId)}/rating`;
-  let existing: RatingView | null = null;
-  try {
-    existing = await api<RatingView>(path);
-  } catch (error) {
-    // 404: not rated yet (or a server without ratings, where the form then explains the failure on sending).
-    if (!(error instanceof ApiError && error.status === 404)) {
-      setContent(section, errorBox(error));
-      return;
-    }
-  }
   const heading = el("h2", { id: "rating-heading" }, t("rating.heading"));
   if (existing) {
     setContent(section, ratingGiven(heading, existing));

@@ -67,7 +67,7 @@ export interface ApplicationTask {
   dueAt?: string | null;
   claimedBy?: string | null;
   supplement?: SupplementRequestView | null;
-  // Being added to the server: the time-limit signal and the paused clock.
+  // The time-limit signal and the paused clock.
   signal?: Signal | null;
   paused?: boolean;
   pauseReason?: string | null;
@@ -84,6 +84,11 @@ export interface ApplicationView {
   completedAt?: string | null;
   tasks: ApplicationTask[];
   data: Record<string, unknown>;
+  /** The scenario's own (joint-handling) deadline and its signal. */
+  dueAt?: string | null;
+  signal?: Signal | null;
+  /** The applicant's rating, once given (shown to the applicant and supervisors). */
+  rating?: RatingView | null;
 }
 
 export interface QueueItem {
