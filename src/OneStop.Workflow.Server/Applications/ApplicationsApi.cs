@@ -88,7 +88,10 @@ public static class ApplicationsApi
         await using var db = await contexts.CreateDbContextAsync(ct);
         var requests = await db.TaskWork.Where(w => openTaskIds.Contains(w.TaskId) && w.SupplementFields != null).ToListAsync(ct);
         if (requests.Count == 0)
+        {
+            await ResumeAnsweredClocksAsync(engine, contexts, id, user.Name(), ct);
             throw ApiProblemException.Conflict("No department has asked for a supplement to this application.");
+        }
         var requested = requests.SelectMany(r => JsonNode.Parse(r.SupplementFields!)!.AsArray().Select(f => (string)f!)).ToHashSet(StringComparer.Ordinal);
         var scenario = await catalog.GetAsync(instance.DefinitionId, ct);
         var errors = FormValidator.ValidateSupplement(scenario.RequireForm(), data, requested);
@@ -122,9 +125,36 @@ public static class ApplicationsApi
             throw ApiProblemException.Conflict("Your answer was stored, but a department changed its request meanwhile; look at the application again.");
         }
         // The answered tasks' clocks run again (Art. 32: the period counts from the day the materials are complete).
-        foreach (var task in tasks.Where(t => requests.Any(r => r.TaskId == t.Id) && t.PauseReason == Tasks.DepartmentWork.SupplementationPause))
-            updated = await engine.ResumeTaskClockAsync(task.Id, user.Name(), ct);
+        updated = await ResumeAnsweredClocksAsync(engine, contexts, id, user.Name(), ct) ?? updated;
         return TypedResults.Ok(await reader.ViewAsync(updated, await engine.Store.ListTasksAsync(new TaskQuery(InstanceId: id), ct), user, ct));
+    }
+
+    /// <summary>Starts again the clock of every open task that stands for a supplementation nobody is waiting for any more:
+    /// after the citizen's answer, and again whenever the citizen answers, so that a clock left standing by an interrupted
+    /// answer (a crash between its steps, a task decided meanwhile) does not stay stopped. Returns the latest state, if any
+    /// clock was started.</summary>
+    private static async Task<ProcessInstance?> ResumeAnsweredClocksAsync(WorkflowEngine engine, IDbContextFactory<WorkflowDbContext> contexts,
+        Guid id, string actor, CancellationToken ct)
+    {
+        var standing = (await engine.Store.ListTasksAsync(new TaskQuery(InstanceId: id, Status: TaskState.Open), ct))
+            .Where(t => t.PauseReason == Tasks.DepartmentWork.SupplementationPause).Select(t => t.Id).ToList();
+        if (standing.Count == 0)
+            return null;
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var waiting = await db.TaskWork.AsNoTracking().Where(w => standing.Contains(w.TaskId) && w.SupplementFields != null).Select(w => w.TaskId).ToListAsync(ct);
+        ProcessInstance? latest = null;
+        foreach (var taskId in standing.Except(waiting))
+        {
+            try
+            {
+                latest = await engine.ResumeTaskClockAsync(taskId, actor, ct);
+            }
+            catch (WorkflowCommandException e) when (e.Error == CommandError.NotApplicable)
+            {
+                // Decided or resumed by someone else meanwhile.
+            }
+        }
+        return latest;
     }
 
     private static async Task<Ok<IReadOnlyList<HistoryEntry>>> HistoryAsync(Guid id, ClaimsPrincipal user, ApplicationReader reader, AuditTrail audit,

@@ -52,18 +52,17 @@ public sealed class Statistics(IDbContextFactory<WorkflowDbContext> contexts, Wo
         var applications = await instances
             .Select(i => new { i.Id, i.DefinitionId, i.DefinitionKey, i.Status, i.StartedAt, i.EndedAt, i.DueAt, i.Signal })
             .ToListAsync(ct);
-        var ids = applications.Select(a => a.Id).ToHashSet();
         var definitionOf = applications.ToDictionary(a => a.Id, a => a.DefinitionId);
 
-        var tasks = (await db.Tasks.AsNoTracking().Where(task => task.Department != null)
-                .Select(task => new { task.Id, task.InstanceId, task.Department, task.CreatedAt, task.DueAt, task.Status, task.EndedAt, task.Signal })
-                .ToListAsync(ct))
-            .Where(task => ids.Contains(task.InstanceId)).ToList();
-        var supplements = (await db.Audit.AsNoTracking().Where(a => a.Action == AuditActions.SupplementRequested && a.TaskId != null)
-                .Select(a => new { a.InstanceId, TaskId = a.TaskId!.Value }).ToListAsync(ct))
-            .Where(s => s.InstanceId is { } id && ids.Contains(id)).ToList();
-        var ratings = (await db.Ratings.AsNoTracking().Select(r => new { r.InstanceId, r.Scenario, r.Score }).ToListAsync(ct))
-            .Where(r => ids.Contains(r.InstanceId)).ToList();
+        // Everything below is limited in SQL to the applications in range, and only the columns counted are read.
+        var tasks = await db.Tasks.AsNoTracking().Where(task => task.Department != null && instances.Any(i => i.Id == task.InstanceId))
+            .Select(task => new { task.Id, task.InstanceId, task.Department, task.CreatedAt, task.DueAt, task.Status, task.EndedAt, task.Signal })
+            .ToListAsync(ct);
+        var supplements = await db.Audit.AsNoTracking()
+            .Where(a => a.Action == AuditActions.SupplementRequested && a.TaskId != null && instances.Any(i => i.Id == a.InstanceId))
+            .Select(a => new { InstanceId = a.InstanceId!.Value, TaskId = a.TaskId!.Value }).ToListAsync(ct);
+        var ratings = await db.Ratings.AsNoTracking().Where(r => instances.Any(i => i.Id == r.InstanceId))
+            .Select(r => new { r.InstanceId, r.Scenario, r.Score }).ToListAsync(ct);
 
         var departmentOfTask = tasks.ToDictionary(task => task.Id, task => task.Department!);
         var departments = new List<DepartmentStats>();
@@ -87,7 +86,7 @@ public sealed class Statistics(IDbContextFactory<WorkflowDbContext> contexts, Wo
             var inScenario = group.Select(a => a.Id).ToHashSet();
             var latest = await catalog.FindLatestAsync(group.Key, ct);
             scenarios.Add(new ScenarioStats(group.Key, latest?.Title ?? group.Key, counts, Handling(days),
-                supplements.Count(s => inScenario.Contains(s.InstanceId!.Value)),
+                supplements.Count(s => inScenario.Contains(s.InstanceId)),
                 Ratings(ratings.Where(r => inScenario.Contains(r.InstanceId)).Select(r => r.Score))));
         }
 

@@ -46,8 +46,10 @@ public static class TasksApi
             work.StartExcludedPeriodAsync(id, request, user, ct));
         tasks.MapPost("/{id:guid}/excluded-periods/end", (Guid id, ClaimsPrincipal user, DepartmentWork work, CancellationToken ct) =>
             work.EndExcludedPeriodAsync(id, user, ct));
-        tasks.MapPost("/{id:guid}/extensions", (Guid id, ExtensionRequest request, ClaimsPrincipal user, DepartmentWork work, CancellationToken ct) =>
-            work.ExtendAsync(id, request, user, ct)).RequireAuthorization(Policies.Supervision);
+        // Extensions are approved above the department: supervisors and administrators, as for applications.
+        app.MapGroup("/api/tasks").WithTags("Tasks").RequireAuthorization(Policies.Supervision).WithJsonBodyLimit()
+            .MapPost("/{id:guid}/extensions", (Guid id, ExtensionRequest request, ClaimsPrincipal user, DepartmentWork work, CancellationToken ct) =>
+                work.ExtendAsync(id, request, user, ct));
         return app;
     }
 
@@ -140,22 +142,23 @@ public sealed partial class DepartmentWork(WorkflowEngine engine, ScenarioCatalo
             throw RequestValidationException.For("fields",
                 $"Department {task.Department} can ask only for its own and the shared fields; not: {string.Join(", ", unknown)}.");
         var requested = new JsonArray(fields.Distinct(StringComparer.Ordinal).Select(f => (JsonNode)f).ToArray());
-        // The clock stops while the citizen supplies the materials (Art. 32); if the request cannot be stored, it runs on.
-        var paused = task.PausedAt is null;
-        if (paused)
+        // The request first: every check (claim, concurrent change) happens there, so a refused request leaves no trace.
+        // Then the clock stops while the citizen supplies the materials (Art. 32). Should the process end in between, the
+        // clock keeps running: the citizen is never the one who loses time.
+        await RequestSupplementWorkAsync(task, requested, request.Message, user, ct);
+        if (task.PausedAt is null)
         {
-            await engine.PauseTaskClockAsync(taskId, SupplementationPause, user.Name(), ct);
-            task = await engine.Store.FindTaskAsync(taskId, ct) ?? task;
+            try
+            {
+                await engine.PauseTaskClockAsync(taskId, SupplementationPause, user.Name(), ct);
+            }
+            catch (WorkflowCommandException e) when (e.Error == CommandError.NotApplicable)
+            {
+                // Decided or paused meanwhile: nothing to stop.
+            }
         }
-        try
-        {
-            return await RequestSupplementWorkAsync(task, requested, request.Message, user, ct);
-        }
-        catch when (paused)
-        {
-            await engine.ResumeTaskClockAsync(taskId, user.Name(), CancellationToken.None);
-            throw;
-        }
+        // An excluded period already stops the clock; when it ends, the open request keeps it stopped (EndExcludedPeriodAsync).
+        return await ViewAsync(await engine.GetInstanceAsync(task.InstanceId, ct), taskId, ct);
     }
 
     public const string SupplementationPause = "supplementation";
@@ -203,6 +206,12 @@ public sealed partial class DepartmentWork(WorkflowEngine engine, ScenarioCatalo
             throw ApiProblemException.Conflict($"Task {taskId}'s clock waits for the citizen's supplement; it runs again when the citizen answers.");
         var instance = await engine.ResumeTaskClockAsync(taskId, user.Name(), ct);
         await audit.RecordAsync(task.InstanceId, taskId, user.Name(), "excluded-period-ended", new JsonObject { ["reason"] = task.PauseReason }, ct);
+        // A supplementation request made during the excluded period keeps the clock stopped until the citizen answers.
+        await using (var db = await contexts.CreateDbContextAsync(ct))
+        {
+            if (await db.TaskWork.AnyAsync(w => w.TaskId == taskId && w.SupplementFields != null, ct))
+                instance = await engine.PauseTaskClockAsync(taskId, SupplementationPause, user.Name(), ct);
+        }
         return await ViewAsync(instance, taskId, ct);
     }
 

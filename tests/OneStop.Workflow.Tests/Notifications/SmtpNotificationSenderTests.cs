@@ -31,6 +31,17 @@ public sealed class SmtpNotificationSenderTests
     }
 
     [Fact]
+    public async Task Send_ASubjectWithLineBreaks_GoesOutOnOneLine()
+    {
+        using var receiver = new SmtpReceiver();
+
+        await Sender(receiver.Port).SendAsync(Overdue with { Subject = "Overdue: Issue birth\ncertificate" }, CancellationToken.None);
+
+        var mail = await receiver.Received.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Contains("Subject: Overdue: Issue birth certificate", mail.Data);
+    }
+
+    [Fact]
     public async Task Send_WithNobodyConfigured_SendsNothing_AndDoesNotFail()
     {
         using var receiver = new SmtpReceiver();

@@ -89,6 +89,36 @@ public sealed class DeadlineApiTests(ServerFixture server)
     }
 
     [Fact]
+    public async Task SupplementationRequestedDuringAnExcludedPeriod_KeepsTheClockStopped_UntilTheCitizenAnswers()
+    {
+        var (id, task) = await FileAsync("health-commission");
+        var staff = await server.ClientAsync("staff.health-commission");
+        await (await staff.PostJsonAsync($"/api/tasks/{task["id"]}/excluded-periods", new { reason = "testing" })).JsonAsync(HttpStatusCode.OK);
+        await (await staff.PostJsonAsync($"/api/tasks/{task["id"]}/request-supplement", new { fields = new[] { "birthWeightGrams" } })).JsonAsync(HttpStatusCode.OK);
+
+        var ended = await (await staff.PostAsync($"/api/tasks/{task["id"]}/excluded-periods/end", null)).JsonAsync(HttpStatusCode.OK);
+
+        Assert.Equal((true, "supplementation"), ((bool)ended["paused"]!, (string?)ended["pauseReason"]));
+        await (await (await server.ClientAsync("citizen1")).PostJsonAsync($"/api/applications/{id}/supplement", new { data = new { birthWeightGrams = 3300 } }))
+            .JsonAsync(HttpStatusCode.OK);
+        Assert.False((bool)(await TaskAsync(id, (string)task["id"]!))["paused"]!);
+    }
+
+    [Fact]
+    public async Task RefusedSupplementationRequest_LeavesNoPauseInTheHistory_AndTheDeadlineWhereItWas()
+    {
+        var (id, task) = await FileAsync("health-commission");
+        await (await (await server.ClientAsync("supervisor")).PostAsync($"/api/tasks/{task["id"]}/claim", null)).JsonAsync(HttpStatusCode.OK);
+
+        await (await (await server.ClientAsync("staff.health-commission")).PostJsonAsync($"/api/tasks/{task["id"]}/request-supplement",
+            new { fields = new[] { "birthWeightGrams" } })).ProblemAsync(HttpStatusCode.Conflict);
+
+        var history = (await (await (await server.ClientAsync("supervisor")).GetAsync($"/api/applications/{id}/history")).JsonAsync(HttpStatusCode.OK)).AsArray();
+        Assert.DoesNotContain(history, h => (string?)h!["kind"] is "clock.paused" or "clock.resumed");
+        Assert.Equal((string?)task["dueAt"], (string?)(await TaskAsync(id, (string)task["id"]!))["dueAt"]);
+    }
+
+    [Fact]
     public async Task Extension_ByASupervisor_MovesTheDeadlineByWorkingDays_UpToTheStatutoryCap()
     {
         var (id, task) = await FileAsync("health-commission");
