@@ -40,7 +40,9 @@ export function subsetSchema(schema: FormSchema, keys: string[]): FormSchema {
 }
 
 export async function renderForm(container: HTMLElement, schema: FormSchema, data: Record<string, unknown> = {}): Promise<FormHandle> {
-  const form = new Form({ container });
+  // Every keystroke goes to the form's data at once: with form-js's default 300 ms debounce, a re-render that lands
+  // inside that window (a condition re-evaluated, autofill) can wipe text the citizen has just typed.
+  const form = new Form({ container, debounce: false } as ConstructorParameters<typeof Form>[0]);
   await form.importSchema(schema as never, data);
   const components = keyedComponents(schema);
   const idOf = new Map(components.map((c) => [c.key!, c.id ?? c.key!]));
