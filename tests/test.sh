@@ -59,7 +59,7 @@ failed=$((failed + dotnet_failed))
 # bpmn-js check: every shipped scenario imports into bpmn-js (tests/bpmn-js-check).
 if [ -d tests/bpmn-js-check ]; then
   echo "== bpmn-js check"
-  if (cd tests/bpmn-js-check && npm ci --no-audit --no-fund && node check.mjs); then
+  if (cd tests/bpmn-js-check && npm ci --no-audit --no-fund --ignore-scripts && node check.mjs); then
     passed=$((passed + 1))
   else
     failed=$((failed + 1))
@@ -72,10 +72,10 @@ if [ -d tests/e2e ]; then
   echo "== browser end-to-end test"
   e2e_status=0
   if [ ! -f designer/dist/index.html ]; then
-    (cd designer && npm ci --no-audit --no-fund && npm run build) || e2e_status=$?
+    (cd designer && npm ci --no-audit --no-fund --ignore-scripts && npm run build) || e2e_status=$?
   fi
   if [ "$e2e_status" -eq 0 ]; then
-    (cd tests/e2e && npm ci --no-audit --no-fund && node run.mjs) || e2e_status=$?
+    (cd tests/e2e && npm ci --no-audit --no-fund --ignore-scripts && node run.mjs) || e2e_status=$?
   fi
   if [ "$e2e_status" -eq 0 ]; then
     passed=$((passed + 1))
