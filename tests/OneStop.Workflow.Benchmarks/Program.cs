@@ -8,6 +8,11 @@ using OneStop.Workflow.Engine.Execution;
 using OneStop.Workflow.Infrastructure;
 using OneStop.Workflow.Infrastructure.Persistence;
 
+// Durable timers at scale, a mode of its own (see docs/benchmarks.md, "Timers"):
+//   dotnet run -c Release --project tests/OneStop.Workflow.Benchmarks -- timers [--pending 100000] [--due 10000] [--database sqlite|postgresql|both]
+if (args is ["timers", .. var timerArgs])
+    return await OneStop.Workflow.Benchmarks.TimerBenchmark.RunAsync(timerArgs, FindRepositoryRoot());
+
 // Engine throughput on this machine, one command after another (see docs/benchmarks.md):
 //   dotnet run -c Release --project tests/OneStop.Workflow.Benchmarks -- [--instances N] [--rounds R]
 //       [--warmup-seconds S] [--synchronous full|normal]

@@ -86,6 +86,7 @@ public static class ServerHosting
         services.AddApplications();
         services.AddTaskQueues();
         services.AddSupervision(builder.Configuration);
+        builder.AddOneStopTimers();
         return builder;
     }
 

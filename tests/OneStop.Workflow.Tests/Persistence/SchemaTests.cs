@@ -167,3 +167,28 @@ public sealed class PostgresSchemaTests(PostgresServer server)
         return lines;
     }
 }
+
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresConcurrentMigrationTests(PostgresServer server)
+{
+    [Fact]
+    public async Task NodesMigratingAnEmptyDatabaseAtOnce_AllSucceed_AndApplyEachMigrationOnce()
+    {
+        var options = new DatabaseOptions(DatabaseOptions.PostgreSql, server.NewDatabaseConnectionString());
+        var hosts = new List<PersistenceHost>();
+        for (var i = 0; i < 4; i++)
+            hosts.Add(await PersistenceHost.StartAsync(options, migrate: false));
+        try
+        {
+            await Task.WhenAll(hosts.Select(h => Task.Run(() => WorkflowDatabase.MigrateAsync(h.Contexts))));
+
+            await using var db = await hosts[0].Contexts.CreateDbContextAsync();
+            Assert.Equal(db.Database.GetMigrations(), await db.Database.GetAppliedMigrationsAsync());
+        }
+        finally
+        {
+            foreach (var host in hosts)
+                await host.DisposeAsync();
+        }
+    }
+}
