@@ -108,10 +108,28 @@ public static class ServerHosting
         var seal = app.Services.GetRequiredService<SealKey>();
         var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("OneStop.Workflow.Server");
         log.LogInformation("Seal key {KeyId} {Origin} {Path}", seal.KeyId, seal.WasCreated ? "created at" : "read from", seal.Path);
+        WarnOfUndeclaredYears(app.Services, log);
         var deployed = await app.Services.GetRequiredService<ScenarioDeployment>().DeployShippedAsync();
         if (app.Environment.IsDevelopment() && app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<AuthOptions>>().Value.SeedDemoUsers)
             await app.Services.GetRequiredService<UserStore>().SeedDemoUsersAsync(deployed.SelectMany(d => d.Form?.Departments ?? []));
     }
+
+    /// <summary>A calendar whose holidays are not declared for next year counts only weekends there: statutory limits that
+    /// reach into that year (a 20WD limit from December does) miss its holidays and make-up workdays. Say so at start.</summary>
+    private static void WarnOfUndeclaredYears(IServiceProvider services, Microsoft.Extensions.Logging.ILogger log)
+    {
+        var folder = services.GetRequiredService<ServerPaths>().CalendarsDirectory;
+        if (folder is null || !Directory.Exists(folder))
+            return;
+        var nextYear = services.GetRequiredService<TimeProvider>().GetUtcNow().Year + 1;
+        foreach (var calendar in UndeclaredIn(CalendarRegistry.LoadDirectory(folder), nextYear))
+            log.LogWarning("Calendar {Calendar} declares public holidays up to {LastYear} only: deadlines reaching into {Year} count weekends alone. " +
+                "Add that year's announced holidays and make-up workdays to its file in workflows/calendars/.", calendar.Id, calendar.LastYear, nextYear);
+    }
+
+    /// <summary>The calendars that declare holidays for some years but not for <paramref name="year"/> or later.</summary>
+    internal static IEnumerable<WorkingDayCalendar> UndeclaredIn(CalendarRegistry calendars, int year) =>
+        calendars.All.Where(c => c.LastYear is { } last && last < year).OrderBy(c => c.Id, StringComparer.Ordinal);
 
     public static WebApplication MapOneStopServer(this WebApplication app)
     {
