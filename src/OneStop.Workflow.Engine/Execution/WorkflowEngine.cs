@@ -207,7 +207,19 @@ public sealed class WorkflowEngine
             var progressed = false;
             foreach (var timer in due)
             {
-                if (await FireTimerAsync(timer, ct))
+                bool firedNow;
+                try
+                {
+                    firedNow = await FireTimerAsync(timer, ct);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // One timer that cannot fire (its model no longer loads, its instance cannot be saved) must not keep
+                    // every later timer from firing: it is logged and tried again at the next pass.
+                    _logger.LogError(e, "Timer {TimerId} of instance {InstanceId} could not fire; the timers after it go on", timer.Id, timer.InstanceId);
+                    continue;
+                }
+                if (firedNow)
                 {
                     count++;
                     progressed = true;

@@ -35,7 +35,14 @@ public sealed class FireTimerJob(WorkflowEngine engine, TimerTriggers triggers, 
                     timer.Id, timer.InstanceId, early, node);
                 return;
             }
-            await Task.Delay(early, engine.Clock, cancellationToken);
+            // Task.Delay rounds down to whole milliseconds: wait until the due tick has really passed, or the engine would
+            // find the timer not yet due and this one-shot trigger would be spent for nothing.
+            do
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(Math.Ceiling(early.TotalMilliseconds)), engine.Clock, cancellationToken);
+                early = timer.DueAt - engine.Clock.GetUtcNow();
+            }
+            while (early > TimeSpan.Zero);
         }
 
         bool fired;

@@ -55,14 +55,14 @@ public sealed record TimerOptions(
     /// <summary>Checks the values, and that the database can carry them.</summary>
     public void EnsureValid(DatabaseOptions? database = null)
     {
-        if (Sweep <= TimeSpan.Zero)
-            throw Invalid("SweepInterval", $"must be longer than zero, not {Sweep}", "\"00:00:30\"");
+        if (Sweep <= TimeSpan.Zero || Sweep > TimeSpan.FromHours(1))
+            throw Invalid("SweepInterval", $"must be longer than zero and at most one hour (it is the safety net for lost triggers), not {Sweep}", "\"00:00:30\"");
         if (MaxConcurrentFirings is < 1 or > 256)
             throw Invalid("MaxConcurrentFirings", $"must be between 1 and 256, not {MaxConcurrentFirings}", "4");
-        if (ClusterCheckinInterval is { } interval && interval < TimeSpan.FromSeconds(1))
-            throw Invalid("ClusterCheckinInterval", $"must be at least one second, not {interval}", "\"00:00:05\"");
-        if (ClusterCheckinMisfireThreshold is { } threshold && threshold < TimeSpan.FromSeconds(1))
-            throw Invalid("ClusterCheckinMisfireThreshold", $"must be at least one second, not {threshold}", "\"00:00:10\"");
+        if (ClusterCheckinInterval is { } interval && (interval < TimeSpan.FromSeconds(1) || interval > TimeSpan.FromMinutes(5)))
+            throw Invalid("ClusterCheckinInterval", $"must be between one second and five minutes, not {interval}", "\"00:00:05\"");
+        if (ClusterCheckinMisfireThreshold is { } threshold && (threshold < TimeSpan.FromSeconds(1) || threshold > TimeSpan.FromMinutes(5)))
+            throw Invalid("ClusterCheckinMisfireThreshold", $"must be between one second and five minutes (a dead node's work waits that long), not {threshold}", "\"00:00:10\"");
         if (database is not null && Clustered == true && database.IsSqlite)
             throw Invalid("Clustered", "is true, but the database is SQLite, a file that one server uses; cluster on PostgreSQL", "false");
     }
@@ -90,7 +90,8 @@ public sealed record TimerOptions(
         section[key] switch
         {
             null or "" => null,
-            var text when TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var value) => value,
+            // "30" would parse as thirty days: only the hours:minutes:seconds form is taken.
+            var text when text.Contains(':', StringComparison.Ordinal) && TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var value) => value,
             var text => throw Invalid(key, $"must be a duration as hours:minutes:seconds, not '{text}'", "\"00:00:30\""),
         };
 }

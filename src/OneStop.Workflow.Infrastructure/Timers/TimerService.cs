@@ -142,7 +142,15 @@ public sealed class TimerService(TimerTriggers triggers, TriggerUpdates updates,
             var fired = 0;
             await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = width, CancellationToken = ct }, async (timer, c) =>
             {
-                if (await engine.FireTimerAsync(timer, c)) Interlocked.Increment(ref fired);
+                try
+                {
+                    if (await engine.FireTimerAsync(timer, c)) Interlocked.Increment(ref fired);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // One timer that cannot fire must not stop the others; the engine's pass below logs it and goes on.
+                    logger.LogDebug(e, "Timer {TimerId} of instance {InstanceId} could not fire in the sweep", timer.Id, timer.InstanceId);
+                }
             });
             count += fired;
             if (fired == 0) break;

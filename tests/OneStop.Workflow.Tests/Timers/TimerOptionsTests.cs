@@ -44,7 +44,7 @@ public sealed class TimerOptionsTests
     [InlineData("SweepInterval", "00:00:00", "Configuration 'Timers:SweepInterval' must be longer than zero")]
     [InlineData("Enabled", "yes", "Configuration 'Timers:Enabled' must be true or false, not 'yes'")]
     [InlineData("MaxConcurrentFirings", "0", "Configuration 'Timers:MaxConcurrentFirings' must be between 1 and 256, not 0")]
-    [InlineData("ClusterCheckinInterval", "00:00:00.500", "Configuration 'Timers:ClusterCheckinInterval' must be at least one second")]
+    [InlineData("ClusterCheckinInterval", "00:00:00.500", "Configuration 'Timers:ClusterCheckinInterval' must be between one second and five minutes")]
     public void InvalidValue_IsRefused_NamingTheKeyAndWhatIsAllowed(string key, string value, string message)
     {
         var error = Assert.Throws<InvalidOperationException>(() => TimerOptions.FromConfiguration(Configuration(($"Timers:{key}", value))));
