@@ -41,7 +41,7 @@ export class FormsPanel {
   private creatorSignature = "";
   private readonly list = el("div", { className: "designer-form-list", "data-testid": "form-list" });
   private readonly creator = el("div", { className: "designer-form-creator" });
-  private readonly heading = el("h3", { className: "designer-form-heading", "data-testid": "form-heading" });
+  private readonly heading = el("h2", { className: "designer-form-heading", "data-testid": "form-heading" });
   private readonly actions = el("div", { className: "row" });
   private readonly editorHost = el("div", { className: "designer-lib form-editor-host", "data-testid": "form-editor" });
   private readonly problemsHost = el("div", { className: "designer-form-problems" });
@@ -88,7 +88,7 @@ export class FormsPanel {
     const focused = this.list.contains(document.activeElement) ? (document.activeElement as HTMLElement).dataset.testid : undefined;
     setContent(
       this.list,
-      el("h3", {}, t("forms.list")),
+      el("h2", {}, t("forms.list")),
       keys.length === 0
         ? el("p", { className: "muted" }, t("forms.none"))
         : el(
@@ -181,7 +181,7 @@ export class FormsPanel {
         : el(
             "form",
             { className: "card", onsubmit: create, "aria-labelledby": "new-form-title" },
-            el("h3", { id: "new-form-title" }, t("forms.new")),
+            el("h2", { id: "new-form-title" }, t("forms.new")),
             el("div", { className: "field" }, el("label", { for: "new-form-task" }, t("forms.forTask")), taskSelect),
             el(
               "div",

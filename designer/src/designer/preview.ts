@@ -21,8 +21,8 @@ export class MergedPreview {
       el(
         "div",
         { className: "designer-preview" },
-        el("div", {}, this.summary, el("h3", {}, t("preview.fields")), this.fields),
-        el("section", { "aria-labelledby": "preview-form-title" }, el("h3", { id: "preview-form-title" }, t("preview.form")), this.formHost),
+        el("div", {}, this.summary, el("h2", {}, t("preview.fields")), this.fields),
+        el("section", { "aria-labelledby": "preview-form-title" }, el("h2", { id: "preview-form-title" }, t("preview.form")), this.formHost),
       ),
     );
   }

@@ -47,7 +47,7 @@ export class SimulationPanel {
         el(
           "form",
           { className: "card", onsubmit: (event: Event) => this.submit(event), "aria-labelledby": "sim-title" },
-          el("h3", { id: "sim-title" }, t("sim.title")),
+          el("h2", { id: "sim-title" }, t("sim.title")),
           el("p", { className: "muted small" }, t("sim.intro")),
           el("div", { className: "field" }, el("label", { for: "sim-start" }, t("sim.start")), this.start),
           el("div", { className: "field" }, el("label", { for: "sim-variables" }, t("sim.variables")), this.variables, el("p", { className: "field-hint" }, t("sim.variablesHint"))),
@@ -105,7 +105,7 @@ export class SimulationPanel {
       el(
         "div",
         { className: "card" },
-        el("h3", {}, t("sim.outcome")),
+        el("h2", {}, t("sim.outcome")),
         el(
           "dl",
           { className: "facts" },

@@ -161,7 +161,7 @@ function renderQueue(): void {
   }
   setContent(
     queueBox,
-    el("p", { className: "muted small" }, t("inbox.queueCount", { n: state.queue.length })),
+    el("p", { className: "muted small" }, (state.queue.length === 1 ? t("inbox.queueCountOne") : t("inbox.queueCount", { n: state.queue.length }))),
     el(
       "div",
       { className: "table-wrap" },
