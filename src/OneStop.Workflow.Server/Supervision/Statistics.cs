@@ -20,7 +20,8 @@ namespace OneStop.Workflow.Server.Supervision;
 public sealed record WorkCounts(int Open, int OnTime, int Yellow, int Red, int Completed, int CompletedOnTime, int OverdueCompleted);
 
 /// <summary>Handling time of finished work in working days of the scenario's calendar, from filing (or the task's
-/// creation) to the decision; paused periods are included.</summary>
+/// creation) to the decision, less the working time its clock stood (supplementation, excluded periods): the time the
+/// statute counts.</summary>
 public sealed record HandlingDays(double? Average, double? P90);
 
 public sealed record RatingSummary(int Count, double? Average, IReadOnlyDictionary<string, int> Distribution);
@@ -64,6 +65,11 @@ public sealed class Statistics(IDbContextFactory<WorkflowDbContext> contexts, Wo
         var ratings = await db.Ratings.AsNoTracking().Where(r => instances.Any(i => i.Id == r.InstanceId))
             .Select(r => new { r.InstanceId, r.Scenario, r.Score }).ToListAsync(ct);
 
+        var pauseEntries = await db.History.AsNoTracking()
+            .Where(h => (h.Kind == "clock.resumed" || h.Kind == "clock.pause-ended") && instances.Any(i => i.Id == h.InstanceId))
+            .Select(h => new { h.InstanceId, h.Data }).ToListAsync(ct);
+        var pauses = Paused(pauseEntries.Select(e => (e.InstanceId, e.Data)));
+
         var departmentOfTask = tasks.ToDictionary(task => task.Id, task => task.Department!);
         var departments = new List<DepartmentStats>();
         foreach (var group in tasks.GroupBy(task => task.Department!, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
@@ -71,7 +77,8 @@ public sealed class Statistics(IDbContextFactory<WorkflowDbContext> contexts, Wo
             var counts = Count(group.Select(task => (task.Status == TaskState.Open, task.Status == TaskState.Completed, task.Signal, task.EndedAt, task.DueAt)));
             var days = new List<double>();
             foreach (var task in group.Where(task => task.Status == TaskState.Completed && task.EndedAt is not null))
-                days.Add((await CalendarAsync(definitionOf[task.InstanceId], ct)).WorkingDaysBetween(task.CreatedAt, task.EndedAt!.Value));
+                days.Add(Math.Max(0, (await CalendarAsync(definitionOf[task.InstanceId], ct)).WorkingDaysBetween(task.CreatedAt, task.EndedAt!.Value)
+                                     - pauses.Tasks.GetValueOrDefault(task.Id)));
             departments.Add(new DepartmentStats(group.Key, counts, Handling(days),
                 supplements.Count(s => departmentOfTask.TryGetValue(s.TaskId, out var d) && d == group.Key)));
         }
@@ -82,7 +89,8 @@ public sealed class Statistics(IDbContextFactory<WorkflowDbContext> contexts, Wo
             var counts = Count(group.Select(a => (a.Status == InstanceStatus.Running, a.Status == InstanceStatus.Completed, a.Signal, a.EndedAt, a.DueAt)));
             var days = new List<double>();
             foreach (var a in group.Where(a => a.Status == InstanceStatus.Completed && a.EndedAt is not null))
-                days.Add((await CalendarAsync(a.DefinitionId, ct)).WorkingDaysBetween(a.StartedAt, a.EndedAt!.Value));
+                days.Add(Math.Max(0, (await CalendarAsync(a.DefinitionId, ct)).WorkingDaysBetween(a.StartedAt, a.EndedAt!.Value)
+                                     - pauses.Applications.GetValueOrDefault(a.Id)));
             var inScenario = group.Select(a => a.Id).ToHashSet();
             var latest = await catalog.FindLatestAsync(group.Key, ct);
             scenarios.Add(new ScenarioStats(group.Key, latest?.Title ?? group.Key, counts, Handling(days),
@@ -118,6 +126,25 @@ public sealed class Statistics(IDbContextFactory<WorkflowDbContext> contexts, Wo
             }
         }
         return new WorkCounts(open, onTime, yellow, red, completed, completedOnTime, overdue);
+    }
+
+    /// <summary>The working days each task's clock stood, and each application's own clock, summed from the history entries
+    /// that end a pause ("clock.resumed", "clock.pause-ended"): a task's carry its taskId, the application's none.</summary>
+    internal static (Dictionary<Guid, double> Tasks, Dictionary<Guid, double> Applications) Paused(IEnumerable<(Guid InstanceId, string? Data)> entries)
+    {
+        var tasks = new Dictionary<Guid, double>();
+        var applications = new Dictionary<Guid, double>();
+        foreach (var (instanceId, text) in entries)
+        {
+            if (text is null || System.Text.Json.Nodes.JsonNode.Parse(text) is not System.Text.Json.Nodes.JsonObject data
+                || data["pausedWorkingDays"] is not System.Text.Json.Nodes.JsonValue value || !value.TryGetValue<double>(out var days))
+                continue;
+            if ((string?)data["taskId"] is { } task && Guid.TryParse(task, out var taskId))
+                tasks[taskId] = tasks.GetValueOrDefault(taskId) + days;
+            else
+                applications[instanceId] = applications.GetValueOrDefault(instanceId) + days;
+        }
+        return (tasks, applications);
     }
 
     /// <summary>Average and 90th percentile (nearest rank), rounded to two decimals.</summary>
