@@ -46,3 +46,29 @@ public sealed class StatisticsTests
         Assert.Equal(new HandlingDays(null, null), Statistics.Handling([]));
     }
 }
+
+/// <summary>The decision a silent consent records is read back like a department's own.</summary>
+public sealed class SilentConsentDecisionTests
+{
+    [Fact]
+    public void SilentConsentDecision_IsAnApprovalByTheSilentConsentActor_ReadBackLikeAnyOther()
+    {
+        var task = new OneStop.Workflow.Engine.Execution.TaskItem
+        {
+            Id = Guid.NewGuid(), TokenId = Guid.NewGuid(), ActivityId = "Task_Licence", CreatedAt = DateTimeOffset.UnixEpoch,
+        };
+        var at = new DateTimeOffset(2026, 3, 6, 0, 0, 0, TimeSpan.FromHours(8));
+        var instance = new OneStop.Workflow.Engine.Execution.ProcessInstance
+        {
+            Id = Guid.NewGuid(), DefinitionId = Guid.NewGuid(), DefinitionKey = "k", DefinitionVersion = 1, StartedAt = at,
+            Variables = SilentConsent.Decision(task, at),
+        };
+
+        var decision = Server::OneStop.Workflow.Server.Applications.TaskDecision.Of(instance, task.Id);
+
+        Assert.NotNull(decision);
+        Assert.Equal(("approved", "silent-consent", at), (decision!.Decision, decision.DecidedBy, decision.DecidedAt));
+        Assert.Contains("silent consent", decision.Comment);
+        Assert.Equal("approved", (string?)instance.Variables["decision"]);
+    }
+}
