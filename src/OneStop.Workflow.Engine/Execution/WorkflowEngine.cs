@@ -92,6 +92,9 @@ public sealed class WorkflowEngine
 
     public TimeProvider Clock => _context.Clock;
 
+    /// <summary>The working-day calendars scenarios may name; null when none were given.</summary>
+    public CalendarRegistry? Calendars => _context.Options.Calendars;
+
     /// <summary>The working-day calendar a scenario counts its limits on (its onestop:calendar, else the default).</summary>
     public WorkingDayCalendar CalendarFor(ProcessDefinition process) => _context.CalendarFor(process);
 

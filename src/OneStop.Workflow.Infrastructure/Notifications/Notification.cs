@@ -9,7 +9,12 @@ namespace OneStop.Workflow.Infrastructure.Notifications;
 /// <param name="Department">The department whose staff are told; null when only supervisors are.</param>
 /// <param name="ToSupervisors">Supervisors are told as well.</param>
 public sealed record Notification(
-    Guid Id, string Kind, string Subject, string Body, Guid ApplicationId, Guid? TaskId, string? Department, bool ToSupervisors);
+    Guid Id, string Kind, string Subject, string Body, Guid ApplicationId, Guid? TaskId, string? Department, bool ToSupervisors)
+{
+    /// <summary>The text with every run of whitespace, line breaks included, as one space: model names often carry line
+    /// breaks (bpmn-js wraps labels), and a mail subject must be one line.</summary>
+    public static string OneLine(string text) => string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+}
 
 /// <summary>Delivers notifications over one channel (log, e-mail; SMS or a messaging app can follow).
 /// Throwing means "not delivered": the caller keeps the notification and tries again later.</summary>

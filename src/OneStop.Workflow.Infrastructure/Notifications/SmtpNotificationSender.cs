@@ -26,8 +26,7 @@ public sealed class SmtpNotificationSender(IOptions<NotificationOptions> options
         }
 
         // A subject is one line (MailMessage refuses line breaks); whatever the caller built, send it as one.
-        var subject = string.Join(' ', notification.Subject.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
-        using var message = new MailMessage { From = new MailAddress(smtp.From), Subject = subject, Body = notification.Body, IsBodyHtml = false };
+        using var message = new MailMessage { From = new MailAddress(smtp.From), Subject = Notification.OneLine(notification.Subject), Body = notification.Body, IsBodyHtml = false };
         foreach (var address in recipients)
             message.To.Add(address);
         // A stable Message-ID lets mail systems drop the duplicate when a delivery is retried after an uncertain failure.

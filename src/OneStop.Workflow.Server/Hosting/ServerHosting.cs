@@ -118,11 +118,10 @@ public static class ServerHosting
     /// reach into that year (a 20WD limit from December does) miss its holidays and make-up workdays. Say so at start.</summary>
     private static void WarnOfUndeclaredYears(IServiceProvider services, Microsoft.Extensions.Logging.ILogger log)
     {
-        var folder = services.GetRequiredService<ServerPaths>().CalendarsDirectory;
-        if (folder is null || !Directory.Exists(folder))
+        if (services.GetRequiredService<WorkflowEngine>().Calendars is not { } calendars)
             return;
         var nextYear = services.GetRequiredService<TimeProvider>().GetUtcNow().Year + 1;
-        foreach (var calendar in UndeclaredIn(CalendarRegistry.LoadDirectory(folder), nextYear))
+        foreach (var calendar in UndeclaredIn(calendars, nextYear))
             log.LogWarning("Calendar {Calendar} declares public holidays up to {LastYear} only: deadlines reaching into {Year} count weekends alone. " +
                 "Add that year's announced holidays and make-up workdays to its file in workflows/calendars/.", calendar.Id, calendar.LastYear, nextYear);
     }

@@ -124,9 +124,8 @@ public sealed class NoticeDispatcher(IDbContextFactory<WorkflowDbContext> contex
     /// never the citizen's data.</summary>
     private async Task<Notification> NotificationOfAsync(NoticeRow notice, JsonObject data, string scenario, CancellationToken ct)
     {
-        var title = OneLine(scenario.Length > 0 ? (await catalog.FindLatestAsync(scenario, ct))?.Title ?? scenario : "application");
-        // Model names often carry line breaks (bpmn-js wraps labels); a mail subject must be one line.
-        var task = OneLine((string?)data["name"] ?? (string?)data["activityId"] ?? "task");
+        var title = Notification.OneLine(scenario.Length > 0 ? (await catalog.FindLatestAsync(scenario, ct))?.Title ?? scenario : "application");
+        var task = Notification.OneLine((string?)data["name"] ?? (string?)data["activityId"] ?? "task");
         var due = (string?)data["dueAt"];
         var (subject, body, supervisors) = notice.Kind switch
         {
@@ -145,8 +144,6 @@ public sealed class NoticeDispatcher(IDbContextFactory<WorkflowDbContext> contex
             $"{body}\n\nApplication {notice.InstanceId}{(notice.TaskId is { } id ? $", task {id}" : "")}.\n", notice.InstanceId, notice.TaskId,
             notice.Department, supervisors);
     }
-
-    internal static string OneLine(string text) => string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
 
     private static string Escalation(JsonObject data) => (string?)data["escalation"] switch
     {

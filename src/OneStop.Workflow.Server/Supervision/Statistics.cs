@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using OneStop.Workflow.Engine.Calendars;
@@ -40,8 +39,6 @@ public sealed record StatsView(DateTimeOffset GeneratedAt, DateTimeOffset? From,
 /// </summary>
 public sealed class Statistics(IDbContextFactory<WorkflowDbContext> contexts, WorkflowEngine engine, ScenarioCatalog catalog, TimeProvider clock)
 {
-    private readonly ConcurrentDictionary<Guid, WorkingDayCalendar> _calendars = new();
-
     public async Task<StatsView> ComputeAsync(DateTimeOffset? from, DateTimeOffset? to, CancellationToken ct)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
@@ -164,13 +161,8 @@ public sealed class Statistics(IDbContextFactory<WorkflowDbContext> contexts, Wo
         return new RatingSummary(list.Count, list.Count == 0 ? null : Math.Round(list.Average(), 2), distribution);
     }
 
-    private async Task<WorkingDayCalendar> CalendarAsync(Guid definitionId, CancellationToken ct)
-    {
-        if (_calendars.TryGetValue(definitionId, out var calendar))
-            return calendar;
-        var model = await engine.GetModelAsync(definitionId, ct);
-        return _calendars.GetOrAdd(definitionId, engine.CalendarFor(model));
-    }
+    private async Task<WorkingDayCalendar> CalendarAsync(Guid definitionId, CancellationToken ct) =>
+        engine.CalendarFor(await engine.GetModelAsync(definitionId, ct)); // models are cached by the engine
 }
 
 public static class StatisticsApi
